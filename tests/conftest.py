@@ -1,0 +1,59 @@
+"""Fixtures shared by the whole suite: the real Redis, free ports, CI awareness."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+REDIS_URL = os.environ.get("ZEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def running_under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def unused_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """The real Redis, with a unique key prefix removed afterwards.
+
+    Without Redis the test is skipped with the reason, except under CI=true where a
+    missing Redis is a failure: CI must never turn green by skipping.
+    """
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        message = f"Redis at {REDIS_URL} is unreachable ({exc}); start it or set ZEN_TEST_REDIS_URL"
+        if running_under_ci():
+            pytest.fail(f"CI=true and {message}")
+        pytest.skip(message)
+    prefix = f"zen-test-{uuid.uuid4().hex[:12]}:"
+    os.environ["ZEN_TEST_REDIS_PREFIX"] = prefix
+    try:
+        yield REDIS_URL
+    finally:
+        for key in client.scan_iter(match=f"{prefix}*"):
+            client.delete(key)
+        client.close()
+
+
+@pytest.fixture
+def redis_prefix(redis_url: str) -> str:
+    return os.environ["ZEN_TEST_REDIS_PREFIX"]

@@ -1,0 +1,196 @@
+"""Every setting of zen_server, read once from the environment.
+
+Upstream Zen MCP Server variable names are kept where upstream has them, so an existing
+``.env`` or client configuration works unchanged. The hardening knobs use the improvement
+plan's names (MAX_CONCURRENT_REQUESTS, MEMORY_LIMIT_MB, DISTRIBUTED_MODE, REDIS_URL) or a
+``ZEN_`` prefix. Each field's name is its environment variable, lower-cased.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from zen_server.errors import ConfigurationError
+
+
+def split_csv(raw: str | None) -> tuple[str, ...]:
+    """``"a, b,,c"`` -> ``("a", "b", "c")``; upstream lists are comma separated."""
+    if not raw:
+        return ()
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=None, case_sensitive=False, extra="ignore", frozen=True, populate_by_name=True
+    )
+
+    # --- providers (upstream names) ---------------------------------------------------
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str = "https://api.openai.com/v1"
+    openai_allowed_models: str | None = None
+    gemini_api_key: SecretStr | None = None
+    gemini_base_url: str = "https://generativelanguage.googleapis.com"
+    google_allowed_models: str | None = None
+    xai_api_key: SecretStr | None = None
+    xai_base_url: str = "https://api.x.ai/v1"
+    xai_allowed_models: str | None = None
+    openrouter_api_key: SecretStr | None = None
+    openrouter_base_url: str = "https://openrouter.ai/api/v1"
+    openrouter_allowed_models: str | None = None
+    azure_openai_api_key: SecretStr | None = None
+    azure_openai_endpoint: str | None = None
+    azure_openai_api_version: str = "2025-04-01-preview"
+    azure_openai_allowed_models: str | None = None
+    dial_api_key: SecretStr | None = None
+    dial_api_host: str = "https://core.dialx.ai"
+    dial_api_version: str = "2024-12-01-preview"
+    dial_allowed_models: str | None = None
+    custom_api_url: str | None = None
+    custom_api_key: SecretStr | None = None
+    custom_model_name: str = "llama3.2"
+
+    # --- behaviour (upstream names) ---------------------------------------------------
+    default_model: str = "auto"
+    disabled_tools: str | None = None
+    max_conversation_turns: int = Field(default=50, ge=1, le=1000)
+    conversation_timeout_hours: float = Field(default=3.0, gt=0)
+    default_thinking_mode_thinkdeep: Literal["minimal", "low", "medium", "high", "max"] = "high"
+    locale: str | None = None
+    log_level: str = "INFO"
+
+    # --- hardening knobs (the plan's names) -------------------------------------------
+    max_concurrent_requests: int = Field(default=100, ge=1)
+    max_queued_requests: int = Field(default=200, ge=0)
+    max_queue_wait_s: float = Field(default=5.0, ge=0)
+    memory_limit_mb: int = Field(default=2048, ge=64)
+    distributed_mode: bool = False
+    redis_url: str = "redis://127.0.0.1:6379/0"
+
+    # --- zen_server's own ---------------------------------------------------------------
+    zen_auth_token: SecretStr | None = None
+    zen_allowed_origins: str | None = None
+    zen_ops_port: int | None = Field(default=None, ge=0, le=65535)
+    zen_audit_log: Path | None = None
+    zen_audit_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    zen_audit_backups: int = Field(default=5, ge=0)
+    zen_tool_deadline_s: float = Field(default=120.0, gt=0)
+    zen_tool_deadlines: str | None = None  # per tool: "chat=60,consensus=180"
+    zen_connect_timeout_s: float = Field(default=5.0, gt=0)
+    zen_read_timeout_s: float = Field(default=300.0, gt=0)
+    zen_provider_max_in_flight: int = Field(default=64, ge=1)
+    zen_provider_rate_limits: str | None = None  # per provider requests/s: "openai=20,gemini=5"
+    zen_retry_max_attempts: int = Field(default=3, ge=1)
+    zen_retry_budget_ratio: float = Field(default=0.2, ge=0)
+    zen_breaker_failure_rate: float = Field(default=0.5, gt=0, le=1)
+    zen_breaker_min_calls: int = Field(default=5, ge=1)
+    zen_breaker_window_s: float = Field(default=30.0, gt=0)
+    zen_breaker_open_s: float = Field(default=5.0, gt=0)
+    zen_breaker_max_open_s: float = Field(default=60.0, gt=0)
+    zen_breaker_half_open_probes: int = Field(default=1, ge=1)
+    zen_store_max_threads: int = Field(default=10_000, ge=1)
+    zen_store_memory_share: float = Field(default=0.25, gt=0, le=1)
+    zen_allowed_roots: str | None = None  # comma separated absolute dirs; unset = any absolute path
+    zen_redis_prefix: str = "zen:"
+    zen_session_max_in_flight: int | None = Field(default=None, ge=1)
+
+    @field_validator("default_model")
+    @classmethod
+    def _strip_model(cls, value: str) -> str:
+        return value.strip() or "auto"
+
+    # --- derived views ----------------------------------------------------------------
+    @property
+    def disabled_tool_names(self) -> frozenset[str]:
+        return frozenset(name.lower() for name in split_csv(self.disabled_tools))
+
+    @property
+    def auto_mode(self) -> bool:
+        return self.default_model.lower() == "auto"
+
+    @property
+    def store_byte_budget(self) -> int:
+        return int(self.memory_limit_mb * 1024 * 1024 * self.zen_store_memory_share)
+
+    @property
+    def allowed_roots(self) -> tuple[Path, ...]:
+        return tuple(Path(p).resolve() for p in split_csv(self.zen_allowed_roots))
+
+    @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        return split_csv(self.zen_allowed_origins)
+
+    @property
+    def session_max_in_flight(self) -> int:
+        """One HTTP session may hold at most this many slots, so it cannot starve others."""
+        if self.zen_session_max_in_flight is not None:
+            return self.zen_session_max_in_flight
+        return max(1, self.max_concurrent_requests // 2)
+
+    def deadline_for(self, tool: str) -> float:
+        for item in split_csv(self.zen_tool_deadlines):
+            name, _, value = item.partition("=")
+            if name.strip().lower() == tool.lower():
+                try:
+                    return float(value)
+                except ValueError as exc:
+                    raise ConfigurationError(
+                        f"ZEN_TOOL_DEADLINES entry {item!r} is not name=seconds"
+                    ) from exc
+        return self.zen_tool_deadline_s
+
+    def rate_limit_for(self, provider: str) -> float | None:
+        for item in split_csv(self.zen_provider_rate_limits):
+            name, _, value = item.partition("=")
+            if name.strip().lower() == provider.lower():
+                try:
+                    return float(value)
+                except ValueError as exc:
+                    raise ConfigurationError(
+                        f"ZEN_PROVIDER_RATE_LIMITS entry {item!r} is not provider=requests_per_second"
+                    ) from exc
+        return None
+
+    def allowed_models_for(self, provider: str) -> frozenset[str] | None:
+        """Upstream's per-provider restriction lists; None means unrestricted."""
+        raw = {
+            "openai": self.openai_allowed_models,
+            "gemini": self.google_allowed_models,
+            "xai": self.xai_allowed_models,
+            "openrouter": self.openrouter_allowed_models,
+            "azure": self.azure_openai_allowed_models,
+            "dial": self.dial_allowed_models,
+        }.get(provider)
+        names = split_csv(raw)
+        return frozenset(n.lower() for n in names) if names else None
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value configured, so logs and audit can redact them."""
+        values = (
+            self.openai_api_key,
+            self.gemini_api_key,
+            self.xai_api_key,
+            self.openrouter_api_key,
+            self.azure_openai_api_key,
+            self.dial_api_key,
+            self.custom_api_key,
+            self.zen_auth_token,
+        )
+        return tuple(v.get_secret_value() for v in values if v is not None and v.get_secret_value())
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment once; a validation error becomes a ConfigurationError naming the variable."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigurationError(f"invalid configuration: {problems}") from exc

@@ -1,0 +1,90 @@
+"""The Tool interface: validated arguments in, a ToolResult out.
+
+Tools know nothing of transports, metrics, retries or storage. They read a thread through
+``ctx.conversation`` and ask models through ``ctx.models``; the executor alone records the
+exchange the result carries, the metrics and the audit line.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+if TYPE_CHECKING:
+    from zen_server.config import Settings
+    from zen_server.conversation.types import Thread
+    from zen_server.providers.catalog import ModelCatalog
+    from zen_server.providers.types import ModelCaller, ModelResponse
+
+ProgressCallback = Callable[[float, float | None, str | None], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeDraft:
+    """The exchange a tool wants appended to its thread: the user's side and the answer."""
+
+    user_content: str
+    assistant_content: str
+    files: tuple[str, ...] = ()
+    images: tuple[str, ...] = ()
+    # Replaces the thread's tool state when set (workflow step tracking).
+    state: dict[str, object] | None = None
+
+
+@dataclass(slots=True)
+class ToolResult:
+    """What the client receives, as upstream's JSON envelope (status, content, metadata...)."""
+
+    content: str
+    status: str = "success"
+    content_type: Literal["text", "markdown", "json"] = "text"
+    metadata: dict[str, Any] = field(default_factory=dict)
+    # The model answer behind the content, if any: provider/model/usage for audit and metrics.
+    model_response: ModelResponse | None = None
+    # The exchange to record; None for tools that keep no thread (version, listmodels).
+    exchange: ExchangeDraft | None = None
+    # The thread this call continued, if any (the executor appends to it, else creates one).
+    continuation_id: str | None = None
+
+
+class ConversationReader:
+    """What a tool may do with threads: read one. Writing is the executor's job."""
+
+    async def load(self, continuation_id: str) -> Thread:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+@dataclass(slots=True)
+class ToolContext:
+    settings: Settings
+    models: ModelCaller
+    catalog: ModelCatalog
+    conversation: ConversationReader
+    request_id: str
+    progress: ProgressCallback | None = None
+
+    async def report_progress(
+        self, done: float, total: float | None = None, message: str | None = None
+    ) -> None:
+        if self.progress is not None:
+            await self.progress(done, total, message)
+
+
+class Tool(ABC):
+    """One MCP tool. Subclasses live one per module under zen_server/tools/."""
+
+    name: ClassVar[str]
+    title: ClassVar[str] = ""
+    description: ClassVar[str]
+    # Whether the tool calls a model (listmodels and version do not).
+    requires_model: ClassVar[bool] = True
+
+    @abstractmethod
+    def input_schema(self, catalog: ModelCatalog, settings: Settings) -> dict[str, Any]:
+        """JSON Schema of the arguments, as upstream's tools/list shows them."""
+
+    @abstractmethod
+    async def run(self, arguments: Mapping[str, Any], ctx: ToolContext) -> ToolResult:
+        """Do the work; raise a ZenError subclass with a message the client can act on."""
