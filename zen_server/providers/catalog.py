@@ -1,0 +1,248 @@
+"""The model catalog: which models exist, which are usable now, and how auto mode picks.
+
+Data lives in ``models.json`` (one entry per provider and model); this module only reads
+it and applies the settings:
+
+* a provider is *configured* when its key is set (Azure also needs AZURE_OPENAI_ENDPOINT;
+  the custom provider needs only CUSTOM_API_URL, its key is optional);
+* restrictions (OPENAI_ALLOWED_MODELS, GOOGLE_ALLOWED_MODELS, XAI_ALLOWED_MODELS,
+  OPENROUTER_ALLOWED_MODELS, DIAL_ALLOWED_MODELS, AZURE_OPENAI_ALLOWED_MODELS) list names
+  or aliases, case-insensitively; a model is allowed when its name or any alias is listed;
+* a name may exist on several providers (``gpt-5`` on OpenAI and Azure): resolution prefers
+  native providers in :data:`PROVIDER_PRIORITY` order, as upstream does;
+* the custom provider serves CUSTOM_MODEL_NAME, added on load when models.json lacks it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from zen_server.errors import UnknownModelError
+
+if TYPE_CHECKING:
+    from zen_server.config import Settings
+
+PROVIDER_PRIORITY = ("gemini", "openai", "xai", "azure", "dial", "custom", "openrouter")
+PROVIDER_ENV = {
+    "gemini": "GEMINI_API_KEY",
+    "openai": "OPENAI_API_KEY",
+    "xai": "XAI_API_KEY",
+    "azure": "AZURE_OPENAI_API_KEY and AZURE_OPENAI_ENDPOINT",
+    "dial": "DIAL_API_KEY",
+    "custom": "CUSTOM_API_URL",
+    "openrouter": "OPENROUTER_API_KEY",
+}
+RESTRICTION_ENV = {
+    "gemini": "GOOGLE_ALLOWED_MODELS",
+    "openai": "OPENAI_ALLOWED_MODELS",
+    "xai": "XAI_ALLOWED_MODELS",
+    "azure": "AZURE_OPENAI_ALLOWED_MODELS",
+    "dial": "DIAL_ALLOWED_MODELS",
+    "openrouter": "OPENROUTER_ALLOWED_MODELS",
+}
+# Tools whose work is light enough for a cheaper model in auto mode.
+LIGHTWEIGHT_TOOLS = frozenset({"challenge", "apilookup", "listmodels", "version"})
+LIGHTWEIGHT_MAX_SCORE = 12
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    name: str
+    provider: str
+    aliases: tuple[str, ...] = ()
+    context_window: int = 32_768
+    max_output_tokens: int = 8_192
+    supports_images: bool = False
+    supports_thinking: bool = False
+    supports_temperature: bool = True
+    intelligence_score: int = 10
+    description: str = ""
+    api_name: str = ""
+    # "provider:name" references to the same model elsewhere, for fallback.
+    equivalents: tuple[str, ...] = ()
+    max_thinking_tokens: int = 0
+    # OpenAI-style ``reasoning_effort`` is accepted (o-series, GPT-5).
+    supports_reasoning_effort: bool = False
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.provider}:{self.name}"
+
+    @property
+    def wire_name(self) -> str:
+        return self.api_name or self.name
+
+    def answers_to(self, name: str) -> bool:
+        wanted = name.strip().lower()
+        return wanted == self.name.lower() or wanted in (a.lower() for a in self.aliases)
+
+
+def _spec_from_json(entry: dict[str, Any]) -> ModelSpec:
+    known = set(ModelSpec.__dataclass_fields__) - {"extra"}
+    values = {k: v for k, v in entry.items() if k in known}
+    for name in ("aliases", "equivalents"):
+        values[name] = tuple(values.get(name, ()))
+    return ModelSpec(**values, extra={k: v for k, v in entry.items() if k not in known})
+
+
+def load_builtin_specs() -> list[ModelSpec]:
+    text = resources.files("zen_server.providers").joinpath("models.json").read_text("utf-8")
+    return [_spec_from_json(entry) for entry in json.loads(text)["models"]]
+
+
+class ModelCatalog:
+    def __init__(
+        self,
+        specs: list[ModelSpec],
+        configured: frozenset[str],
+        restrictions: dict[str, frozenset[str]] | None = None,
+    ) -> None:
+        rank = {p: i for i, p in enumerate(PROVIDER_PRIORITY)}
+        # Stable sort: provider priority first, data order within a provider.
+        self._specs = sorted(specs, key=lambda s: rank.get(s.provider, len(rank)))
+        self._configured = configured
+        self._restrictions = restrictions or {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings, specs: list[ModelSpec] | None = None) -> ModelCatalog:
+        specs = list(specs if specs is not None else load_builtin_specs())
+        custom = settings.custom_model_name.strip()
+        if custom and not any(s.provider == "custom" and s.answers_to(custom) for s in specs):
+            specs.append(
+                ModelSpec(
+                    name=custom,
+                    provider="custom",
+                    intelligence_score=8,
+                    description=f"{custom} on the custom endpoint (CUSTOM_API_URL)",
+                )
+            )
+        restrictions = {
+            provider: allowed
+            for provider in RESTRICTION_ENV
+            if (allowed := settings.allowed_models_for(provider)) is not None
+        }
+        return cls(specs, configured_providers(settings), restrictions)
+
+    # --- views ------------------------------------------------------------------------
+    def all_models(self) -> list[ModelSpec]:
+        return list(self._specs)
+
+    def configured_providers(self) -> list[str]:
+        return [p for p in PROVIDER_PRIORITY if p in self._configured]
+
+    def is_allowed(self, spec: ModelSpec) -> bool:
+        allowed = self._restrictions.get(spec.provider)
+        if allowed is None:
+            return True
+        return spec.name.lower() in allowed or any(a.lower() in allowed for a in spec.aliases)
+
+    def is_available(self, spec: ModelSpec) -> bool:
+        return spec.provider in self._configured and self.is_allowed(spec)
+
+    def available(self) -> list[ModelSpec]:
+        return [s for s in self._specs if self.is_available(s)]
+
+    def available_names(self) -> list[str]:
+        """Distinct names a client may pass as ``model`` (for schemas and error messages)."""
+        seen: dict[str, None] = {}
+        for spec in self.available():
+            seen.setdefault(spec.name, None)
+        return list(seen)
+
+    def spec_for(self, provider: str, name: str) -> ModelSpec | None:
+        """The entry a provider serves under ``name`` (capability lookup), if any."""
+        for spec in self._specs:
+            if spec.provider == provider and spec.answers_to(name):
+                return spec
+        return None
+
+    # --- resolution ---------------------------------------------------------------------
+    def resolve(self, name: str) -> ModelSpec:
+        """The usable model called ``name`` (name or alias, case-insensitive)."""
+        for spec in self._specs:
+            if spec.answers_to(name) and self.is_available(spec):
+                return spec
+        known = [s for s in self._specs if s.answers_to(name)]
+        raise UnknownModelError(self._unknown_message(name, known))
+
+    def pick_auto(self, tool_name: str = "chat") -> ModelSpec:
+        """DEFAULT_MODEL=auto: the most capable available model (cheaper for light tools)."""
+        ranked = self.ranked()
+        if not ranked:
+            raise UnknownModelError(
+                "no model is available: configure at least one provider (for example "
+                "GEMINI_API_KEY, OPENAI_API_KEY, XAI_API_KEY, OPENROUTER_API_KEY or CUSTOM_API_URL)"
+            )
+        if tool_name.lower() in LIGHTWEIGHT_TOOLS:
+            light = [s for s in ranked if s.intelligence_score <= LIGHTWEIGHT_MAX_SCORE]
+            if light:
+                return light[0]
+        return ranked[0]
+
+    def ranked(self) -> list[ModelSpec]:
+        """Available models, best first (score, then provider priority)."""
+        return sorted(self.available(), key=lambda s: -s.intelligence_score)
+
+    def fallbacks_for(self, spec: ModelSpec) -> list[ModelSpec]:
+        """The same model on other configured providers, in the order its entry lists them."""
+        found: list[ModelSpec] = []
+        for ref in spec.equivalents:
+            provider, _, name = ref.partition(":")
+            other = self.spec_for(provider, name)
+            if (
+                other is not None
+                and other.provider != spec.provider
+                and self.is_available(other)
+                and other not in found
+            ):
+                found.append(other)
+        return found
+
+    def auto_fallbacks(self, spec: ModelSpec) -> list[ModelSpec]:
+        """In auto mode any model will do: equivalents first, then the best of each other provider."""
+        chain = self.fallbacks_for(spec)
+        providers = {spec.provider, *(s.provider for s in chain)}
+        for other in self.ranked():
+            if other.provider not in providers:
+                chain.append(other)
+                providers.add(other.provider)
+        return chain
+
+    def _unknown_message(self, name: str, known: list[ModelSpec]) -> str:
+        names = self.available_names()
+        listing = ", ".join(names) if names else "none (no provider is configured)"
+        how = "Pass one of these as 'model', or 'auto' to let the server choose."
+        if known:
+            spec = known[0]
+            if spec.provider not in self._configured:
+                why = f"its provider ({spec.provider}) is not configured: set {PROVIDER_ENV[spec.provider]}"
+            else:
+                why = f"it is not allowed by {RESTRICTION_ENV.get(spec.provider, 'the restrictions')}"
+            return f"model '{name}' is not available: {why}. Available models: {listing}. {how}"
+        return f"model '{name}' is not known. Available models: {listing}. {how}"
+
+
+def configured_providers(settings: Settings) -> frozenset[str]:
+    def has(secret: Any) -> bool:
+        return secret is not None and bool(secret.get_secret_value().strip())
+
+    found = set()
+    if has(settings.gemini_api_key):
+        found.add("gemini")
+    if has(settings.openai_api_key):
+        found.add("openai")
+    if has(settings.xai_api_key):
+        found.add("xai")
+    if has(settings.openrouter_api_key):
+        found.add("openrouter")
+    if has(settings.dial_api_key):
+        found.add("dial")
+    if has(settings.azure_openai_api_key) and settings.azure_openai_endpoint:
+        found.add("azure")
+    if settings.custom_api_url:
+        found.add("custom")
+    return frozenset(found)

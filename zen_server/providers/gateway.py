@@ -1,0 +1,226 @@
+"""ModelGateway: the ModelCaller tools use. Route, protect, retry, fall back.
+
+For one ``generate(request)``:
+
+1. Resolve the model: ``auto`` (or an empty name with DEFAULT_MODEL=auto) -> the catalog's
+   ``pick_auto(tool_name)``; otherwise ``resolve(name)`` (UnknownModelError if unusable).
+2. Build the candidate chain: the model, then, when ``request.allow_fallback``, its
+   equivalents on other configured providers (explicit model) or any provider's best
+   model (auto mode).
+3. For each candidate, one :class:`RetryPolicy` run whose attempt is: look at the provider
+   and provider/model breakers (open -> CircuitOpenError at once, no waiting), take a
+   bulkhead slot, a rate-limit token, then call ``provider.generate(timeout=remaining())``
+   under both breakers' guards. Every attempt is a ``ProviderAttempt`` event.
+4. A CircuitOpenError or a transient failure the retry policy gave up on moves to the next
+   candidate (``FallbackTaken`` event); a permanent error, a cancellation or the deadline
+   ends the call. The answer names the provider and model that answered and the
+   providers tried before (``fell_back_from``).
+
+Deadline: everything is bounded by :func:`remaining`; cancellation propagates unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Mapping
+
+from zen_server.config import Settings
+from zen_server.errors import TransientProviderError
+from zen_server.observability.events import FallbackTaken, NullObserver, Observer, ProviderAttempt
+from zen_server.providers.catalog import ModelCatalog, ModelSpec
+from zen_server.providers.factory import build_providers
+from zen_server.providers.http import attempt_status
+from zen_server.providers.types import ModelRequest, ModelResponse, Provider, ResolvedCall
+from zen_server.resilience.breaker import CircuitBreaker
+from zen_server.resilience.bulkhead import Bulkhead
+from zen_server.resilience.clock import Clock, monotonic
+from zen_server.resilience.deadline import remaining
+from zen_server.resilience.ratelimit import RateLimiter
+from zen_server.resilience.retry import RetryBudget, RetryPolicy
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class BreakerConfig:
+    failure_rate: float = 0.5
+    min_calls: int = 5
+    window_s: float = 30.0
+    open_s: float = 5.0
+    max_open_s: float = 60.0
+    half_open_probes: int = 1
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BreakerConfig:
+        return cls(
+            failure_rate=settings.zen_breaker_failure_rate,
+            min_calls=settings.zen_breaker_min_calls,
+            window_s=settings.zen_breaker_window_s,
+            open_s=settings.zen_breaker_open_s,
+            max_open_s=settings.zen_breaker_max_open_s,
+            half_open_probes=settings.zen_breaker_half_open_probes,
+        )
+
+
+class ModelGateway:
+    def __init__(
+        self,
+        catalog: ModelCatalog,
+        providers: Mapping[str, Provider],
+        *,
+        observer: Observer | None = None,
+        retry: RetryPolicy | None = None,
+        breaker_config: BreakerConfig | None = None,
+        provider_max_in_flight: int = 64,
+        rate_limits: Mapping[str, float] | None = None,
+        default_model: str = "auto",
+        clock: Clock = monotonic,
+    ) -> None:
+        self._catalog = catalog
+        self._providers = dict(providers)
+        self._observer: Observer = observer or NullObserver()
+        self._retry = retry or RetryPolicy(observer=self._observer)
+        self._breaker_config = breaker_config or BreakerConfig()
+        self._clock = clock
+        self._default_model = default_model
+        self._breakers: dict[str, CircuitBreaker] = {}
+        self._bulkheads = {
+            name: Bulkhead(name, provider_max_in_flight, observer=self._observer) for name in self._providers
+        }
+        self._limiters = {
+            name: RateLimiter(name, rate) for name, rate in (rate_limits or {}).items() if rate > 0
+        }
+
+    # --- public -------------------------------------------------------------------------
+    async def generate(self, request: ModelRequest) -> ModelResponse:
+        name = request.model.strip() or self._default_model
+        auto = name.lower() == "auto"
+        spec = self._catalog.pick_auto(request.tool_name) if auto else self._catalog.resolve(name)
+        chain = [spec]
+        if request.allow_fallback:
+            chain += self._catalog.auto_fallbacks(spec) if auto else self._catalog.fallbacks_for(spec)
+        chain = [s for s in chain if s.provider in self._providers]
+        if not chain:
+            raise TransientProviderError(
+                f"no client is running for provider {spec.provider}", provider=spec.provider, model=spec.name
+            )
+        tried: list[str] = []
+        last_error: TransientProviderError | None = None
+        for index, candidate in enumerate(chain):
+            if index > 0:
+                previous = chain[index - 1]
+                self._observer.emit(
+                    FallbackTaken(
+                        from_provider=previous.provider,
+                        to_provider=candidate.provider,
+                        model=candidate.name,
+                        reason=str(last_error)[:300],
+                    )
+                )
+            try:
+                response = await self._call(request, candidate)
+            except TransientProviderError as error:
+                last_error = error
+                tried.append(candidate.provider)
+                if remaining() <= 0:
+                    break
+                continue
+            return dataclasses.replace(response, fell_back_from=tuple(tried))
+        assert last_error is not None
+        raise last_error
+
+    def breaker_states(self) -> dict[str, str]:
+        return {key: breaker.state for key, breaker in sorted(self._breakers.items())}
+
+    def breaker(self, key: str) -> CircuitBreaker:
+        """The breaker for ``"provider"`` or ``"provider/model"``, created on first use."""
+        found = self._breakers.get(key)
+        if found is None:
+            cfg = self._breaker_config
+            found = CircuitBreaker(
+                key,
+                failure_rate=cfg.failure_rate,
+                min_calls=cfg.min_calls,
+                window_s=cfg.window_s,
+                open_s=cfg.open_s,
+                max_open_s=cfg.max_open_s,
+                half_open_probes=cfg.half_open_probes,
+                observer=self._observer,
+                clock=self._clock,
+            )
+            self._breakers[key] = found
+        return found
+
+    async def aclose(self) -> None:
+        results = await asyncio.gather(
+            *(p.aclose() for p in self._providers.values()), return_exceptions=True
+        )
+        del results  # closing is best effort: one failing client must not keep the others open
+
+    # --- one candidate ------------------------------------------------------------------
+    async def _call(self, request: ModelRequest, spec: ModelSpec) -> ModelResponse:
+        provider = self._providers[spec.provider]
+        target = ResolvedCall(provider=spec.provider, model=spec.name, api_model=spec.wire_name)
+        provider_breaker = self.breaker(spec.provider)
+        model_breaker = self.breaker(f"{spec.provider}/{spec.name}")
+        bulkhead = self._bulkheads[spec.provider]
+        limiter = self._limiters.get(spec.provider)
+
+        async def attempt(number: int) -> ModelResponse:
+            # Fail fast before queueing for a slot when either breaker is open.
+            provider_breaker.check(provider=spec.provider, model=spec.name)
+            model_breaker.check(provider=spec.provider, model=spec.name)
+            async with bulkhead.slot(model=spec.name):
+                if limiter is not None:
+                    await limiter.acquire(model=spec.name)
+                with (
+                    provider_breaker.guard(provider=spec.provider, model=spec.name),
+                    model_breaker.guard(provider=spec.provider, model=spec.name),
+                ):
+                    return await self._observed(provider, request, target)
+
+        return await self._retry.run(attempt, provider=spec.provider, model=spec.name)
+
+    async def _observed(
+        self, provider: Provider, request: ModelRequest, target: ResolvedCall
+    ) -> ModelResponse:
+        started = self._clock()
+        error: BaseException | None = None
+        try:
+            return await provider.generate(request, target, timeout=remaining())
+        except asyncio.CancelledError as exc:
+            error = exc
+            raise
+        except Exception as exc:
+            error = exc
+            raise
+        finally:
+            status = "cancelled" if isinstance(error, asyncio.CancelledError) else attempt_status(error)
+            self._observer.emit(
+                ProviderAttempt(
+                    provider=target.provider,
+                    model=target.model,
+                    status=status,
+                    duration_s=max(0.0, self._clock() - started),
+                )
+            )
+
+
+def build_model_gateway(settings: Settings, catalog: ModelCatalog, observer: Observer) -> ModelGateway:
+    """The gateway with one client per configured provider and the settings' policies."""
+    providers = build_providers(settings, catalog)
+    retry = RetryPolicy(
+        max_attempts=settings.zen_retry_max_attempts,
+        budget=RetryBudget(settings.zen_retry_budget_ratio),
+        observer=observer,
+    )
+    rate_limits = {name: rate for name in providers if (rate := settings.rate_limit_for(name)) is not None}
+    return ModelGateway(
+        catalog,
+        providers,
+        observer=observer,
+        retry=retry,
+        breaker_config=BreakerConfig.from_settings(settings),
+        provider_max_in_flight=settings.zen_provider_max_in_flight,
+        rate_limits=rate_limits,
+        default_model=settings.default_model,
+    )
