@@ -57,3 +57,14 @@ def redis_url() -> Iterator[str]:
 @pytest.fixture
 def redis_prefix(redis_url: str) -> str:
     return os.environ["ZEN_TEST_REDIS_PREFIX"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own API keys or zen_server knobs must never leak into a test."""
+    from zen_server.config import Settings
+
+    names = {name.upper() for name in Settings.model_fields}
+    for key in list(os.environ):
+        if key.upper() in names:
+            monkeypatch.delenv(key, raising=False)
