@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from zen_server.errors import ConfigurationError
@@ -97,6 +97,16 @@ class Settings(BaseSettings):
     zen_allowed_roots: str | None = None  # comma separated absolute dirs; unset = any absolute path
     zen_redis_prefix: str = "zen:"
     zen_session_max_in_flight: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _refuse_unbuilt_features(self) -> Settings:
+        # Say so plainly rather than silently running single-instance when asked for more.
+        if self.distributed_mode:
+            raise ValueError(
+                "DISTRIBUTED_MODE=true needs the Redis conversation store, which this version does "
+                "not have yet; unset DISTRIBUTED_MODE to run a single instance"
+            )
+        return self
 
     @field_validator("default_model")
     @classmethod

@@ -61,3 +61,9 @@ def test_store_budget_is_a_share_of_the_memory_limit() -> None:
 def test_session_limit_defaults_to_half_the_global_limit() -> None:
     assert Settings(max_concurrent_requests=10).session_max_in_flight == 5
     assert Settings(max_concurrent_requests=10, zen_session_max_in_flight=3).session_max_in_flight == 3
+
+
+def test_distributed_mode_is_refused_until_the_redis_store_exists(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISTRIBUTED_MODE", "true")
+    with pytest.raises(ConfigurationError, match="DISTRIBUTED_MODE"):
+        load_settings()
