@@ -1,0 +1,43 @@
+"""DaemonLineReader: whole lines from a raw fd, whatever the chunking, then EOF as ""."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from zen_server.mcp.stdio import DaemonLineReader
+
+
+async def read_all(reader: DaemonLineReader) -> list[str]:
+    return [line async for line in reader]
+
+
+async def test_lines_survive_split_writes_and_multibyte_characters() -> None:
+    read_fd, write_fd = os.pipe()
+    reader = DaemonLineReader(read_fd)
+    collected = asyncio.create_task(read_all(reader))
+    encoded = '{"a": "héllo"}\n{"b": 2}\nlast-without-newline'.encode()
+    split_inside_e_acute = encoded.index("é".encode()) + 1
+    for part in (encoded[:split_inside_e_acute], encoded[split_inside_e_acute:]):
+        os.write(write_fd, part)
+        await asyncio.sleep(0.02)
+    os.close(write_fd)
+    try:
+        lines = await asyncio.wait_for(collected, 5)
+    finally:
+        os.close(read_fd)
+
+    assert lines == ['{"a": "héllo"}\n', '{"b": 2}\n', "last-without-newline\n"]
+
+
+async def test_a_pending_read_does_not_block_cancellation() -> None:
+    read_fd, write_fd = os.pipe()
+    reader = DaemonLineReader(read_fd)
+    pending = asyncio.create_task(reader.readline())
+    await asyncio.sleep(0.05)
+    pending.cancel()
+    done, _ = await asyncio.wait({pending}, timeout=1)
+    os.close(write_fd)  # lets the daemon thread see EOF and end
+    os.close(read_fd)
+
+    assert pending in done and pending.cancelled()

@@ -1,0 +1,120 @@
+"""The composition root: build the application from settings, and nothing else.
+
+Every component is constructed here and handed what it needs; no decisions are made
+here beyond which implementation to build. Transports (``zen_server.mcp``) and the
+command line (``zen_server.cli``) take a :class:`ZenApp` and never build parts themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.routing import BaseRoute
+
+from zen_server.config import Settings
+from zen_server.conversation.memory_store import BoundedMemoryStore
+from zen_server.conversation.service import ConversationService
+from zen_server.conversation.types import ConversationStore
+from zen_server.errors import ConfigurationError
+from zen_server.executor import ToolExecutor
+from zen_server.observability.events import SystemEvent
+from zen_server.observability.hub import ObservabilityHub
+from zen_server.observability.ops import ops_routes
+from zen_server.observability.readiness import ReadinessReport, assess_readiness
+from zen_server.observability.startup import startup_event
+from zen_server.providers.catalog import ModelCatalog
+from zen_server.providers.gateway import ModelGateway, build_model_gateway
+from zen_server.resilience.admission import AdmissionController
+from zen_server.resilience.memory import MemoryGuard, MemoryLevel, PressureCallback
+from zen_server.tools.registry import ToolRegistry
+
+
+@dataclass(slots=True)
+class ZenApp:
+    """Everything a running server is made of; ``start()`` before use, ``aclose()`` after."""
+
+    settings: Settings
+    hub: ObservabilityHub
+    catalog: ModelCatalog
+    gateway: ModelGateway
+    store: ConversationStore
+    conversation: ConversationService
+    memory_guard: MemoryGuard
+    admission: AdmissionController
+    registry: ToolRegistry
+    executor: ToolExecutor
+
+    async def start(self, **facts: object) -> None:
+        """Start background work (samplers, TTL sweeper); ``facts`` go into the startup event."""
+        await self.hub.start()
+        self.memory_guard.start()
+        await self.conversation.start()
+        self.hub.emit(startup_event(self.settings, tools=self.registry.names(), **facts))
+
+    async def aclose(self) -> None:
+        """Stop in reverse order of dependence; the hub last, so shutdown is still recorded."""
+        self.hub.emit(SystemEvent(kind="shutdown"))
+        await self.gateway.aclose()
+        await self.conversation.aclose()
+        await self.memory_guard.aclose()
+        await self.hub.aclose()
+
+    async def readiness(self) -> ReadinessReport:
+        return assess_readiness(
+            breaker_states=self.gateway.breaker_states(),
+            configured_providers=self.catalog.configured_providers(),
+            memory_level=self.memory_guard.level(),
+            store_reachable=await self.store.ping() if self.settings.distributed_mode else None,
+        )
+
+    def ops_routes(self) -> list[BaseRoute]:
+        """/metrics, /health, /ready, /dashboard for the HTTP app or the stdio ops listener."""
+        return ops_routes(self.hub, self.readiness)
+
+
+def build_store(settings: Settings, hub: ObservabilityHub) -> ConversationStore:
+    if settings.distributed_mode:
+        # INTEGRATION POINT: the Redis store (conversation engineer) is built here once it lands.
+        raise ConfigurationError(
+            "DISTRIBUTED_MODE=true needs the Redis conversation store, which this build lacks; "
+            "unset DISTRIBUTED_MODE"
+        )
+    return BoundedMemoryStore.from_settings(settings, hub)
+
+
+def _shed_threads(store: BoundedMemoryStore) -> PressureCallback:
+    # INTEGRATION POINT: the fractions belong to the store (ask for on_memory_pressure(level)).
+    def shed(level: MemoryLevel) -> None:
+        store.shed(0.5 if level == "critical" else 0.2)
+
+    return shed
+
+
+def build_app(settings: Settings) -> ZenApp:
+    """Construct (but do not start) the whole server from ``settings``."""
+    hub = ObservabilityHub(settings)
+    catalog = ModelCatalog.from_settings(settings)
+    gateway = build_model_gateway(settings, catalog, hub)
+    store = build_store(settings, hub)
+    conversation = ConversationService(store, settings, hub)
+    memory_guard = MemoryGuard(settings.memory_limit_mb, hub)
+    if isinstance(store, BoundedMemoryStore):
+        memory_guard.on_pressure(_shed_threads(store))
+    admission = AdmissionController.from_settings(settings, hub, memory_guard)
+    registry = ToolRegistry.default(settings)
+    executor = ToolExecutor(registry, conversation, gateway, catalog, admission, settings, hub)
+    return ZenApp(
+        settings=settings,
+        hub=hub,
+        catalog=catalog,
+        gateway=gateway,
+        store=store,
+        conversation=conversation,
+        memory_guard=memory_guard,
+        admission=admission,
+        registry=registry,
+        executor=executor,
+    )
+
+
+__all__ = ["ZenApp", "build_app"]
