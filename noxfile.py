@@ -57,3 +57,10 @@ def coverage(session: nox.Session) -> None:
         "--cov-report=json:reports/coverage/coverage.json",
         *session.posargs,
     )
+
+
+@nox.session
+def chaos(session: nox.Session) -> None:
+    """The chaos library against zen_server on embedded fakes; red on any failed hypothesis."""
+    _install(session)
+    session.run("zen-harness", "run", "scenarios/", "--reports", "reports/chaos", *session.posargs)

@@ -89,6 +89,7 @@ class Settings(BaseSettings):
     zen_breaker_failure_rate: float = Field(default=0.5, gt=0, le=1)
     zen_breaker_min_calls: int = Field(default=5, ge=1)
     zen_breaker_window_s: float = Field(default=30.0, gt=0)
+    zen_breaker_window_calls: int = Field(default=20, ge=1)
     zen_breaker_open_s: float = Field(default=5.0, gt=0)
     zen_breaker_max_open_s: float = Field(default=60.0, gt=0)
     zen_breaker_half_open_probes: int = Field(default=1, ge=1)

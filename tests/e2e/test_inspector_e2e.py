@@ -40,6 +40,7 @@ def test_inspector_cli_lists_and_calls_tools_over_stdio(
     server_env: dict[str, str],
     zen_server_cmd: str,
     process_env: Callable[[dict[str, str]], dict[str, str]],
+    tmp_path: Path,
 ) -> None:
     env = process_env(server_env)
     listed = run_inspector(npx, [zen_server_cmd, "--method", "tools/list"], env)
@@ -52,6 +53,25 @@ def test_inspector_cli_lists_and_calls_tools_over_stdio(
     result = json.loads(called.stdout)
     assert result.get("isError") in (None, False)
     assert __version__ in result["content"][0]["text"]
+
+    chat_args = [
+        "prompt=inspector says hello",
+        "model=llama3.2",
+        f"working_directory_absolute_path={tmp_path}",
+    ]
+    chatted = run_inspector(
+        npx,
+        [zen_server_cmd, "--method", "tools/call", "--tool-name", "chat"]
+        + [part for arg in chat_args for part in ("--tool-arg", arg)],
+        env,
+    )
+    assert chatted.returncode == 0, chatted.stderr[-2000:]
+    reply = json.loads(chatted.stdout)
+    assert reply.get("isError") in (None, False), reply
+    envelope = json.loads(reply["content"][0]["text"])
+    # The fake's deterministic reply echoes the last user message: the prompt reached the model.
+    assert "FAKE-REPLY model=llama3.2" in envelope["content"]
+    assert "inspector says hello" in envelope["content"]
 
 
 def test_inspector_cli_lists_tools_over_http(

@@ -112,7 +112,14 @@ class LiveState:
 
     def _note(self, kind: str, text: str) -> None:
         with self._lock:
-            self._events.append({"at": self._wall(), "kind": kind, "text": text})
+            last = self._events[-1] if self._events else None
+            # A repeat (fallback after fallback in an outage) is counted, so it cannot push
+            # the rarer events, such as the breaker opening, off the list.
+            if last is not None and last["text"] == text:
+                last["at"] = self._wall()
+                last["count"] = int(str(last["count"])) + 1
+            else:
+                self._events.append({"at": self._wall(), "kind": kind, "text": text, "count": 1})
 
     # --- figures -----------------------------------------------------------------------
     def snapshot(self) -> dict[str, object]:
@@ -125,7 +132,7 @@ class LiveState:
             calls = list(self._calls)
             gauges = dict(self._gauges)
             breakers = {k: dict(v) for k, v in self._breakers.items()}
-            events = list(self._events)
+            events = [dict(e) for e in self._events]
             totals = dict(self._totals)
         durations = sorted(c.duration_s for c in calls)
         errors = sum(1 for c in calls if c.outcome in ERROR_OUTCOMES)

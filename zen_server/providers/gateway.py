@@ -9,7 +9,8 @@ For one ``generate(request)``:
    model (auto mode).
 3. For each candidate, one :class:`RetryPolicy` run whose attempt is: look at the provider
    and provider/model breakers (open -> CircuitOpenError at once, no waiting), take a
-   bulkhead slot, a rate-limit token, then call ``provider.generate(timeout=remaining())``
+   bulkhead slot, a rate-limit token, then call ``provider.generate`` with the deadline
+   left minus a small reserve (:func:`provider_timeout`)
    under both breakers' guards. Every attempt is a ``ProviderAttempt`` event.
 4. A CircuitOpenError or a transient failure the retry policy gave up on moves to the next
    candidate (``FallbackTaken`` event); a permanent error, a cancellation or the deadline
@@ -45,6 +46,7 @@ class BreakerConfig:
     failure_rate: float = 0.5
     min_calls: int = 5
     window_s: float = 30.0
+    window_calls: int = 20
     open_s: float = 5.0
     max_open_s: float = 60.0
     half_open_probes: int = 1
@@ -55,6 +57,7 @@ class BreakerConfig:
             failure_rate=settings.zen_breaker_failure_rate,
             min_calls=settings.zen_breaker_min_calls,
             window_s=settings.zen_breaker_window_s,
+            window_calls=settings.zen_breaker_window_calls,
             open_s=settings.zen_breaker_open_s,
             max_open_s=settings.zen_breaker_max_open_s,
             half_open_probes=settings.zen_breaker_half_open_probes,
@@ -141,6 +144,7 @@ class ModelGateway:
                 failure_rate=cfg.failure_rate,
                 min_calls=cfg.min_calls,
                 window_s=cfg.window_s,
+                window_calls=cfg.window_calls,
                 open_s=cfg.open_s,
                 max_open_s=cfg.max_open_s,
                 half_open_probes=cfg.half_open_probes,
@@ -186,7 +190,7 @@ class ModelGateway:
         started = self._clock()
         error: BaseException | None = None
         try:
-            return await provider.generate(request, target, timeout=remaining())
+            return await provider.generate(request, target, timeout=provider_timeout(remaining()))
         except asyncio.CancelledError as exc:
             error = exc
             raise
@@ -203,6 +207,17 @@ class ModelGateway:
                     duration_s=max(0.0, self._clock() - started),
                 )
             )
+
+
+def provider_timeout(left: float) -> float:
+    """The time one attempt may take: the deadline left, minus a small reserve.
+
+    The reserve lets the provider's own timeout fire first, so a hanging provider ends as a
+    TransientProviderError the breakers count, rather than as a cancellation by the call's
+    deadline, which says nothing about the provider and would never open a breaker.
+    """
+    reserve = min(0.5, max(0.05, 0.05 * left))
+    return max(0.0, left - reserve)
 
 
 def build_model_gateway(settings: Settings, catalog: ModelCatalog, observer: Observer) -> ModelGateway:

@@ -2,9 +2,11 @@
 
 States and transitions (each emitted as a ``BreakerTransition`` event and logged):
 
-* **closed**: calls pass. Each call's outcome is kept for ``window_s`` seconds. When at
-  least ``min_calls`` outcomes are in the window and the share of failures reaches
-  ``failure_rate``, the breaker opens.
+* **closed**: calls pass. The last ``window_calls`` outcomes of the last ``window_s``
+  seconds are kept. When at least ``min_calls`` outcomes are in the window and the share of
+  failures reaches ``failure_rate``, the breaker opens. The count bound matters under high
+  traffic: a time-only window full of earlier successes would let a sudden outage run for
+  hundreds of failed calls before the rate crosses the threshold.
 * **open**: calls are refused at once with :class:`CircuitOpenError` (``retry_after`` = time
   until the next probe). After the open duration the next call finds it half-open. The
   open duration is ``open_s`` the first time and doubles on every consecutive re-open, up
@@ -44,6 +46,7 @@ class CircuitBreaker:
         failure_rate: float = 0.5,
         min_calls: int = 5,
         window_s: float = 30.0,
+        window_calls: int = 20,
         open_s: float = 5.0,
         max_open_s: float = 60.0,
         half_open_probes: int = 1,
@@ -62,12 +65,15 @@ class CircuitBreaker:
         self._observer: Observer = observer or NullObserver()
         self._clock = clock
         self._state: BreakerState = "closed"
-        self._outcomes: deque[tuple[float, bool]] = deque()  # (time, failed)
+        # (time, failed); maxlen drops the oldest outcome once the count bound is reached.
+        self._outcomes: deque[tuple[float, bool]] = deque(maxlen=max(self._min_calls, window_calls))
         self._opened_at = 0.0
         self._open_for = open_s
         self._consecutive_opens = 0
         self._probes_in_flight = 0
         self._probe_successes = 0
+        # Report the initial state so dashboards list a breaker before its first transition.
+        self._observer.set_gauge("breaker_state", STATE_GAUGE["closed"], key=key)
 
     # --- inspection ---------------------------------------------------------------------
     @property
@@ -141,7 +147,7 @@ class CircuitBreaker:
         total = len(self._outcomes)
         failures = sum(1 for _, f in self._outcomes if f)
         if failed and total >= self._min_calls and failures / total >= self._failure_rate:
-            self._open(now, f"{failures}/{total} calls failed within {self._window_s:.0f} s")
+            self._open(now, f"{failures} of the last {total} calls failed")
 
     @contextmanager
     def guard(self, *, provider: str, model: str | None = None) -> Iterator[None]:

@@ -195,3 +195,45 @@ async def test_build_model_gateway_from_settings_and_close(make_settings: MakeSe
     gateway = build_model_gateway(settings, catalog, RecordingObserver())
     assert gateway.breaker_states() == {}
     await gateway.aclose()
+
+
+def test_provider_timeout_keeps_a_small_reserve_before_the_deadline() -> None:
+    from zen_server.providers.gateway import provider_timeout
+
+    assert provider_timeout(2.0) == pytest.approx(1.9)
+    assert provider_timeout(120.0) == pytest.approx(119.5)
+    assert provider_timeout(0.5) == pytest.approx(0.45)
+    assert provider_timeout(0.01) == 0.0
+
+
+async def test_hanging_provider_times_out_before_the_deadline_and_opens_the_breaker(
+    make_settings: MakeSettings, observer: RecordingObserver
+) -> None:
+    settings = make_settings(openai_api_key="k1")
+    catalog = ModelCatalog.from_settings(settings)
+
+    class HangingProvider(ScriptedProvider):
+        async def generate(
+            self, request: ModelRequest, target: ResolvedCall, *, timeout: float
+        ) -> ModelResponse:
+            # What the HTTP client does with a provider that never answers: time out.
+            await asyncio.sleep(timeout)
+            raise TransientProviderError("read timeout", provider="openai", model=target.model)
+
+    gateway = ModelGateway(
+        catalog,
+        {"openai": HangingProvider("openai")},
+        observer=observer,
+        retry=RetryPolicy(max_attempts=1, observer=observer),
+        breaker_config=BreakerConfig(min_calls=2, failure_rate=0.5, open_s=30.0),
+    )
+    for _ in range(2):
+        with pytest.raises(TransientProviderError):
+            async with deadline_scope(0.3):
+                await gateway.generate(ask("gpt-5", allow_fallback=False))
+    assert gateway.breaker_states()["openai"] == "open"
+    started = time.perf_counter()
+    with pytest.raises(CircuitOpenError):
+        async with deadline_scope(0.3):
+            await gateway.generate(ask("gpt-5", allow_fallback=False))
+    assert time.perf_counter() - started < 0.25  # refused at once, not after the deadline

@@ -169,3 +169,29 @@ def test_breaker_state_machine_invariants(steps: list[tuple[str, float]]) -> Non
             ("half_open", "closed"),
         }
         state = t.to_state
+
+
+def test_breaker_opens_within_the_count_window_after_a_long_run_of_successes() -> None:
+    # Under high traffic a time-only window would be full of earlier successes; the count
+    # bound makes a sudden outage open the breaker after a handful of failures, not hundreds.
+    clock = ManualClock()
+    breaker = make(clock, window_s=60.0, window_calls=10)
+    for _ in range(500):
+        succeed(breaker)
+    failures = 0
+    while state_of(breaker) == "closed" and failures < 50:
+        fail(breaker)
+        failures += 1
+    assert state_of(breaker) == "open"
+    assert failures == 5  # 5 of the last 10 reach the 50% threshold
+
+
+def test_time_window_still_forgets_old_failures() -> None:
+    clock = ManualClock()
+    breaker = make(clock, window_s=10.0, window_calls=100)
+    for _ in range(3):
+        fail(breaker)
+    clock.advance(11)
+    succeed(breaker)
+    fail(breaker)
+    assert state_of(breaker) == "closed"  # 1 of 2 recent outcomes, below min_calls

@@ -1,0 +1,33 @@
+"""Hypotheses: one module per kind of check, behind ``HypothesisSpec``.
+
+Importing this package registers every built-in hypothesis in ``HYPOTHESES``.
+"""
+
+from harness.chaos.hypotheses import (
+    availability,
+    breaker,
+    error_rate,
+    integrity,
+    latency,
+    memory,
+    provider_load,
+    recovery,
+    throughput,
+)
+from harness.chaos.hypotheses.base import HYPOTHESES, HypothesisSpec, Verdict, register
+
+__all__ = [
+    "HYPOTHESES",
+    "HypothesisSpec",
+    "Verdict",
+    "availability",
+    "breaker",
+    "error_rate",
+    "integrity",
+    "latency",
+    "memory",
+    "provider_load",
+    "recovery",
+    "register",
+    "throughput",
+]

@@ -1,0 +1,76 @@
+"""Human-readable results: ``<scenario>.md`` per run and ``summary.md`` over all of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.chaos.runner import ScenarioResult
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def scenario_markdown(result: ScenarioResult, plot: Path | None) -> str:
+    s = result.scenario
+    status = "PASS" if result.passed else "FAIL"
+    lines = [f"# {s.title or s.name}: {status}", ""]
+    if s.proves:
+        lines += [f"**Proves:** {s.proves}", ""]
+    if s.description:
+        lines += [s.description.strip(), ""]
+    p = result.phases
+    lines += [
+        f"Run {result.started_at}, {result.duration_s:.1f}s; phases before {p.before:g}s,"
+        f" during {p.during:g}s, after {p.after:g}s; {len(result.data.calls)} calls.",
+        "",
+        "| hypothesis | phase | verdict | observed | expected |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for v in result.verdicts:
+        verdict = "PASS" if v.passed else "**FAIL**"
+        lines.append(
+            f"| {_cell(v.name)} | {v.phase} | {verdict} | {_cell(v.observed)} | {_cell(v.expected)} |"
+        )
+    details = [v for v in result.verdicts if v.detail]
+    if details:
+        lines += ["", "Details:"] + [f"- {v.name}: {_cell(v.detail)}" for v in details]
+    if result.errors:
+        lines += ["", "## Harness errors", ""] + [f"- {_cell(e)}" for e in result.errors]
+    if result.data.actions:
+        lines += ["", "## Timeline", ""]
+        lines += [
+            f"- {t:6.2f}s {what}" + (f" (FAILED: {err})" if err else "")
+            for t, what, err in result.data.actions
+        ]
+    if plot is not None:
+        lines += ["", f"![latency, errors and calls in flight]({plot.name})"]
+    return "\n".join(lines) + "\n"
+
+
+def summary_markdown(results: list[ScenarioResult]) -> str:
+    green = sum(1 for r in results if r.passed)
+    lines = [
+        "# Chaos summary",
+        "",
+        f"{green} of {len(results)} scenarios green.",
+        "",
+        "| scenario | result | verdicts | run time | what it proves |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for r in results:
+        held = sum(1 for v in r.verdicts if v.passed)
+        status = "PASS" if r.passed else "**FAIL**"
+        link = f"[{r.scenario.name}]({r.scenario.name}.md)"
+        held_text = f"{held}/{len(r.verdicts)} held"
+        lines.append(
+            f"| {link} | {status} | {held_text} | {r.duration_s:.1f}s | {_cell(r.scenario.proves)} |"
+        )
+    for r in results:
+        lines += ["", f"## {r.scenario.name}", ""]
+        lines += [
+            f"- {'PASS' if v.passed else 'FAIL'} {v.name}: {_cell(v.observed)} ({v.expected})"
+            for v in r.verdicts
+        ]
+        lines += [f"- ERROR {_cell(e)}" for e in r.errors]
+    return "\n".join(lines) + "\n"

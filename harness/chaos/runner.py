@@ -1,0 +1,209 @@
+"""Runs one scenario end to end and returns its verdicts: the experiment's whole life.
+
+1. bring up the fakes, a proxy in front of each, and the target wired to the proxies;
+2. connect the load's sessions; t0 is when they are all up;
+3. run the load for before + during + after, the method's timeline (from the start of
+   'during') and the samplers, side by side;
+4. ALWAYS (finally, shielded, bounded; also on Ctrl-C): the rollbacks, then teardown;
+5. judge every hypothesis on the recorded ``RunData``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import anyio
+
+from harness.chaos.actions import ActionEnv, ActionSpec
+from harness.chaos.actions.behaviour import ResetProviders
+from harness.chaos.actions.toxic import RemoveAllToxics
+from harness.chaos.environment import FakeProviders, FaultProxies, TargetServer
+from harness.chaos.errors import ChaosError, EnvironmentStartError
+from harness.chaos.hypotheses import Verdict
+from harness.chaos.load import LoadGenerator, LoadRecorder
+from harness.chaos.records import ProviderRequest, RunData
+from harness.chaos.samplers import Samplers
+from harness.chaos.scenario import Phases, Scenario
+from harness.chaos.sessions import SessionPool
+from harness.chaos.timeline import TimelineLog, run_action, run_timeline
+from harness.chaos.wiring import provider_wiring
+
+ROLLBACK_BUDGET_S = 60.0
+BUILTIN_ROLLBACKS: tuple[ActionSpec, ...] = (
+    RemoveAllToxics(action="remove_all_toxics"),
+    ResetProviders(action="reset_providers"),
+)
+
+
+class RunView:
+    """What the runner tells a live view; the default shows nothing."""
+
+    def started(self, scenario: Scenario, phases: Phases, recorder: LoadRecorder, log: TimelineLog) -> None:
+        """Called once t0 is set."""
+
+    def event(self, text: str) -> None:
+        """An action ran, a phase began, something failed."""
+
+    async def run(self, until: float) -> None:
+        """Refresh until ``until`` seconds after t0."""
+
+    def finished(self) -> None:
+        """The load is over."""
+
+
+@dataclass
+class RunOptions:
+    time_scale: float = 1.0
+    seed: int = 7
+    log_dir: Path | None = None  # where the target's log is kept (a temp dir when None)
+    view: Callable[[], RunView] = RunView
+
+
+@dataclass
+class ScenarioResult:
+    scenario: Scenario
+    source: Path | None
+    phases: Phases
+    data: RunData
+    verdicts: list[Verdict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    started_at: str = ""
+    duration_s: float = 0.0
+    target_log: Path | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.errors and bool(self.verdicts) and all(v.passed for v in self.verdicts)
+
+
+@dataclass(frozen=True)
+class _Env:
+    proxies: FaultProxies
+    providers: FakeProviders
+    target: TargetServer
+
+
+def _empty_data(phases: Phases) -> RunData:
+    b, d = phases.before, phases.before + phases.during
+    return RunData(phases={"before": (0.0, b), "during": (b, d), "after": (d, phases.total)})
+
+
+async def run_scenario(scenario: Scenario, options: RunOptions, source: Path | None = None) -> ScenarioResult:
+    """Run ``scenario``; harness failures land in ``result.errors``, never half-torn-down state."""
+    phases = scenario.phases.scaled(options.time_scale)
+    result = ScenarioResult(scenario, source, phases, _empty_data(phases))
+    result.started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    began = time.monotonic()
+    view = options.view()
+    with tempfile.TemporaryDirectory(prefix=f"chaos-{scenario.name}-") as tmp:
+        workdir = Path(tmp)
+        log_dir = options.log_dir or workdir
+        log_dir.mkdir(parents=True, exist_ok=True)
+        result.target_log = log_dir / f"{scenario.name}.target.log"
+        result.target_log.write_text("")
+        providers = FakeProviders(scenario.providers, workdir, seed=options.seed)
+        proxies = FaultProxies(prefix=f"chaos-{scenario.name}-{os.getpid()}")
+        log = TimelineLog(time.monotonic(), on_event=view.event)
+        env: _Env | None = None
+        try:
+            await providers.start()
+            proxied = [p.name for p in scenario.providers if p.proxied]
+            listen = await proxies.start({name: providers.address(name) for name in proxied})
+            variables, placeholders = provider_wiring(scenario, providers, listen, workdir)
+            target = TargetServer(
+                scenario.target,
+                variables if scenario.target.wire_provider_env else {},
+                placeholders,
+                result.target_log,
+            )
+            env = _Env(proxies, providers, target)
+            await target.start()
+            await _run_load(scenario, phases, options, env, log, view, result, workdir)
+            await _collect_provider_requests(providers, result.data)
+        except ChaosError as exc:
+            result.errors.append(str(exc))
+        finally:
+            with anyio.CancelScope(shield=True), anyio.move_on_after(ROLLBACK_BUDGET_S) as budget:
+                if env is not None:
+                    result.errors += await _rollback(scenario, env, log)
+                log.close_all()
+                result.data.windows = log.windows
+                result.data.actions = log.actions
+                if env is not None:
+                    await env.target.stop()
+                await proxies.stop()
+                await providers.stop()
+            if budget.cancelled_caught:
+                result.errors.append(
+                    f"rollbacks and teardown took over {ROLLBACK_BUDGET_S:g}s; stopped waiting"
+                )
+            view.finished()
+    result.duration_s = time.monotonic() - began
+    if not result.errors or result.data.calls:
+        result.verdicts = [h.evaluate(result.data) for h in scenario.hypotheses]
+    return result
+
+
+async def _run_load(
+    scenario: Scenario,
+    phases: Phases,
+    options: RunOptions,
+    env: _Env,
+    log: TimelineLog,
+    view: RunView,
+    result: ScenarioResult,
+    workdir: Path,
+) -> None:
+    target = env.target
+    pool = SessionPool(
+        target.endpoint, scenario.load.sessions, init_timeout_s=scenario.target.startup_timeout_s
+    )
+    target.pool = pool
+    async with anyio.create_task_group() as group:
+        pool.start(group)
+        if not await pool.wait_connected(scenario.target.startup_timeout_s):
+            errors = {slot.last_error for slot in pool.slots if slot.last_error}
+            pool.stop()
+            raise EnvironmentStartError(
+                f"no MCP session with the target within the startup timeout: {errors}"
+            )
+        recorder = LoadRecorder(t0=time.monotonic())
+        log.t0 = recorder.t0
+        samplers = Samplers(recorder, target, env.providers, [p.name for p in scenario.providers])
+        view.started(scenario, phases, recorder, log)
+        group.start_soon(samplers.run, phases.total)
+        group.start_soon(run_timeline, scenario.method, env, log, phases.before)
+        group.start_soon(view.run, phases.total)
+        load = LoadGenerator(scenario.load, pool, recorder, workdir=str(workdir), seed=options.seed)
+        await load.run(phases.total)
+        data = result.data
+        data.end = max(recorder.now(), phases.total)
+        data.calls = recorder.calls
+        data.threads = recorder.threads
+        data.in_flight = samplers.in_flight
+        data.rss_mb = samplers.rss_mb
+        data.provider_in_flight = samplers.provider_in_flight
+        data.provider_total = samplers.provider_total
+        pool.stop()
+        group.cancel_scope.cancel()  # the timeline's late undos are the rollbacks' job now
+
+
+async def _collect_provider_requests(providers: FakeProviders, data: RunData) -> None:
+    bodies = await providers.request_bodies()
+    data.provider_requests = [ProviderRequest(name, body) for name, body in bodies]
+    data.provider_bodies_recorded = True
+
+
+async def _rollback(scenario: Scenario, env: ActionEnv, log: TimelineLog) -> list[str]:
+    """Every rollback runs, whatever failed before it; failures are returned as errors."""
+    errors: list[str] = []
+    for action in (*scenario.rollbacks, *BUILTIN_ROLLBACKS):
+        if not await run_action(action, env, log):
+            errors.append(f"rollback {action.describe()} failed: {log.actions[-1][2]}")
+    return errors

@@ -1,0 +1,128 @@
+"""The scenario model: what a chaos scenario file says, as validated pydantic data.
+
+A scenario is a Chaos Toolkit-style experiment for an MCP server:
+- ``target``: the server under test (zen_server by default, or any MCP server as a command
+  or a URL), and how to reach it;
+- ``providers``: the fake model providers behind it, each behind its own fault proxy;
+- ``load``: the calls made while the experiment runs (concurrency or rate, tool mix,
+  continuations);
+- ``phases``: ``before`` (steady state), ``during`` (the method runs) and ``after``
+  (recovery), in seconds;
+- ``method``: timed actions (see ``harness.chaos.actions``);
+- ``hypotheses``: checks that must hold, each for a phase (see ``harness.chaos.hypotheses``);
+- ``rollbacks``: actions that always run at the end, also after a failure or Ctrl-C.
+Actions and hypotheses are validated by their own registries (``loader.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from harness.chaos.actions import ActionSpec
+from harness.chaos.hypotheses import HypothesisSpec
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TargetSpec(_Strict):
+    """The MCP server under test. Placeholders in ``command``, ``url`` and ``env``:
+    ``{port}`` (a free port for HTTP targets), ``{python}`` (this interpreter),
+    ``{provider.NAME.url}`` (the base URL the server must use for fake NAME)."""
+
+    kind: Literal["zen_server", "command", "url"] = "zen_server"
+    transport: Literal["stdio", "http"] = "http"
+    command: list[str] | None = None
+    url: str | None = None
+    env: dict[str, str] = Field(default_factory=dict)
+    wire_provider_env: bool = True  # set OPENAI_/GEMINI_ variables for the fakes
+    startup_timeout_s: float = Field(default=30.0, gt=0, le=300)
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> TargetSpec:
+        if self.kind == "command" and not self.command:
+            raise ValueError("kind 'command' needs 'command': the argv that starts the server")
+        if self.kind == "url" and not self.url:
+            raise ValueError("kind 'url' needs 'url', e.g. http://127.0.0.1:8000/mcp")
+        if self.kind == "url" and self.transport != "http":
+            raise ValueError("kind 'url' is reached over HTTP: set transport: http")
+        return self
+
+    @property
+    def restartable(self) -> bool:
+        return self.kind != "url"
+
+
+class ProviderSpec(_Strict):
+    """One fake provider; ``behaviour`` is handed to the fake as its starting behaviour."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    kind: Literal["openai", "gemini"] = "openai"
+    behaviour: dict[str, Any] = Field(default_factory=dict)
+    proxied: bool = True
+
+
+class ToolMix(_Strict):
+    """One tool the load calls, with its share of the calls and fixed arguments.
+    ``{workdir}`` in an argument value is replaced by a scratch directory."""
+
+    name: str = "chat"
+    weight: float = Field(default=1.0, gt=0)
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    prompt_argument: str | None = "prompt"  # where the traced prompt goes; None: leave as is
+    continuation_argument: str | None = "continuation_id"
+
+
+class LoadSpec(_Strict):
+    """Closed-loop load (``concurrency`` workers) or open-loop (``rate`` calls/s, capped
+    by ``concurrency`` calls in flight)."""
+
+    concurrency: int = Field(default=5, ge=1, le=500)
+    rate: float | None = Field(default=None, gt=0, le=1000)
+    sessions: int = Field(default=1, ge=1, le=100)
+    tools: list[ToolMix] = Field(default_factory=lambda: [ToolMix()], min_length=1)
+    continuation_ratio: float = Field(default=0.5, ge=0, le=1)
+    continuation_path: str = "continuation_offer.continuation_id"
+    max_turns_per_thread: int = Field(default=8, ge=1, le=1000)
+    prompt_words: int = Field(default=40, ge=1, le=200_000)
+    call_timeout_s: float = Field(default=30.0, gt=0, le=600)
+    think_time_s: float = Field(default=0.0, ge=0, le=60)
+
+
+class Phases(_Strict):
+    """Seconds of steady state, of fault (the method), and of recovery."""
+
+    before: float = Field(default=4.0, ge=0, le=600)
+    during: float = Field(default=10.0, gt=0, le=600)
+    after: float = Field(default=6.0, ge=0, le=600)
+
+    def scaled(self, factor: float) -> Phases:
+        return Phases(before=self.before * factor, during=self.during * factor, after=self.after * factor)
+
+    @property
+    def total(self) -> float:
+        return self.before + self.during + self.after
+
+
+class Scenario(_Strict):
+    """A whole scenario; ``method``/``rollbacks``/``hypotheses`` hold registry models."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    title: str = ""
+    description: str = ""
+    proves: str = ""
+    target: TargetSpec = Field(default_factory=TargetSpec)
+    providers: list[ProviderSpec] = Field(default_factory=lambda: [ProviderSpec(name="openai")])
+    load: LoadSpec = Field(default_factory=LoadSpec)
+    phases: Phases = Field(default_factory=Phases)
+    method: list[ActionSpec] = Field(default_factory=list)
+    rollbacks: list[ActionSpec] = Field(default_factory=list)
+    hypotheses: list[HypothesisSpec] = Field(default_factory=list, min_length=1)
+
+    def provider(self, name: str) -> ProviderSpec | None:
+        return next((p for p in self.providers if p.name == name), None)

@@ -1,0 +1,80 @@
+"""Scenario files: every problem is reported as file:line: field: message; the library is valid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.chaos.errors import ScenarioError
+from harness.chaos.loader import load_scenario, parse_scenario, scenario_files
+
+LIBRARY = Path(__file__).resolve().parents[3] / "scenarios"
+
+BROKEN = """\
+name: broken
+load:
+  concurrency: 0
+method:
+  - action: add_toxic
+    proxy: openai
+    toxic: {type: latencyy}
+  - action: frobnicate
+hypotheses:
+  - type: latency
+    percentile: 95
+"""
+
+
+def issues_of(text: str) -> list[str]:
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, Path("s.yaml"))
+    return [str(issue) for issue in caught.value.issues]
+
+
+def test_every_problem_names_file_line_and_field() -> None:
+    issues = issues_of(BROKEN)
+    assert "s.yaml:3: load.concurrency: Input should be greater than or equal to 1" in issues
+    assert any(i.startswith("s.yaml:7: method.0.toxic.type:") for i in issues)
+    assert any(i.startswith("s.yaml:8: method.1.action: unknown action 'frobnicate'; known:") for i in issues)
+    assert "s.yaml:10: hypotheses.0.max_ms: Field required" in issues
+    # A rejected hypothesis must not also produce a misleading "list too short".
+    assert not any("at least 1 item" in i for i in issues)
+
+
+def test_unknown_references_are_reported_with_their_line() -> None:
+    text = (
+        "name: x\nmethod:\n  - {action: disable_proxy, proxy: nope}\n"
+        "hypotheses:\n  - {type: error_rate, max: 0}\n"
+    )
+    assert issues_of(text) == ["s.yaml:3: method.0.proxy: no provider named 'nope'; providers: openai"]
+
+
+def test_a_url_target_cannot_be_killed() -> None:
+    text = (
+        "name: x\ntarget: {kind: url, url: 'http://127.0.0.1:1/mcp'}\n"
+        "method:\n  - {action: kill_server}\nhypotheses:\n  - {type: error_rate, max: 0}\n"
+    )
+    assert issues_of(text) == [
+        "s.yaml:4: method.0.action: a target given by URL cannot be killed or restarted by the harness"
+    ]
+
+
+def test_malformed_yaml_names_its_line() -> None:
+    issues = issues_of("name: x\nload: {concurrency: [\n")
+    assert issues[0].startswith("s.yaml:3: <root>: not valid YAML")
+
+
+def test_defaults_fill_a_minimal_scenario() -> None:
+    scenario = parse_scenario("hypotheses:\n  - {type: error_rate, max: 0}\n", Path("minimal.yaml"))
+    assert scenario.name == "minimal"
+    assert scenario.target.kind == "zen_server"
+    assert [p.name for p in scenario.providers] == ["openai"]
+
+
+def test_the_library_has_eleven_valid_scenarios_that_each_say_what_they_prove() -> None:
+    files = scenario_files([LIBRARY])
+    scenarios = [load_scenario(file) for file in files]
+    assert len(scenarios) == 11
+    assert all(s.proves and s.title for s in scenarios)
+    assert len({s.name for s in scenarios}) == 11

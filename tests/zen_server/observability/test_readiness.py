@@ -1,0 +1,36 @@
+"""assess_readiness: degraded only for the documented reasons."""
+
+from __future__ import annotations
+
+from zen_server.observability.readiness import assess_readiness, open_providers
+
+
+def test_ready_when_some_provider_can_serve() -> None:
+    report = assess_readiness(breaker_states={"openai": "open", "gemini": "closed"})
+    assert report.ready
+    assert report.reasons == []
+    assert report.details["providers_open"] == ["openai"]
+
+
+def test_degraded_when_every_provider_is_open() -> None:
+    report = assess_readiness(breaker_states={"openai": "open", "gemini/flash": "open", "gemini/pro": "open"})
+    assert not report.ready
+    assert report.reasons == ["every provider's circuit breaker is open: gemini, openai"]
+    assert report.as_json()["status"] == "degraded"
+
+
+def test_a_configured_provider_without_a_breaker_yet_counts_as_available() -> None:
+    report = assess_readiness(breaker_states={"openai": "open"}, configured_providers=["openai", "xai"])
+    assert report.ready
+
+
+def test_a_provider_with_one_healthy_model_is_not_down() -> None:
+    states = {"gemini/flash": "open", "gemini/pro": "half_open"}
+    assert open_providers(states, ["gemini"]) == []
+
+
+def test_memory_critical_and_unreachable_store_are_reasons() -> None:
+    report = assess_readiness(breaker_states={}, memory_level="critical", store_reachable=False)
+    assert not report.ready
+    assert len(report.reasons) == 2
+    assert assess_readiness(breaker_states={}, memory_level="pressure", store_reachable=None).ready
