@@ -100,7 +100,8 @@ class ModelGateway:
         spec = self._catalog.pick_auto(request.tool_name) if auto else self._catalog.resolve(name)
         chain = [spec]
         if request.allow_fallback:
-            chain += self._catalog.auto_fallbacks(spec) if auto else self._catalog.fallbacks_for(spec)
+            any_provider = auto or request.auto_selected
+            chain += self._catalog.auto_fallbacks(spec) if any_provider else self._catalog.fallbacks_for(spec)
         chain = [s for s in chain if s.provider in self._providers]
         if not chain:
             raise TransientProviderError(

@@ -36,6 +36,9 @@ class ModelRequest:
     tool_name: str = "chat"
     # Whether the router may answer from another provider when this one fails.
     allow_fallback: bool = True
+    # The tool resolved "auto" to ``model`` itself: fall back as auto mode does (any
+    # provider's best model), not only to the catalog's equivalents of ``model``.
+    auto_selected: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from zen_server.tools.files import expand_paths_async, take_prompt_file, validat
 from zen_server.tools.request_context import (
     compose_user_message,
     ensure_room_for_exchange,
+    requested_model_name,
     select_model,
     validate_images,
 )
@@ -121,6 +122,7 @@ class ChatTool(Tool):
             temperature=temperature,
             thinking_mode=thinking,
             tool_name=self.name,
+            auto_selected=requested_model_name(ctx.settings, args.get("model"), thread).lower() == "auto",
         )
         await ctx.report_progress(0, None, f"asking {model.name}")
         response = await ctx.models.generate(request)

@@ -32,14 +32,18 @@ def select_model(
     catalog: CatalogView, settings: Settings, tool_name: str, requested: str | None, thread: Thread | None
 ) -> ModelInfo:
     """The model for this call; raises UnknownModelError (from the catalog) for a bad name."""
-    name = (requested or "").strip()
-    if not name and thread is not None:
-        name = last_model_used(thread) or ""
-    if not name:
-        name = settings.default_model
+    name = requested_model_name(settings, requested, thread)
     if name.lower() == "auto":
         return catalog.pick_auto(tool_name)
     return catalog.resolve(name)
+
+
+def requested_model_name(settings: Settings, requested: str | None, thread: Thread | None) -> str:
+    """The name asked for: the argument, else the thread's last model, else DEFAULT_MODEL."""
+    name = (requested or "").strip()
+    if not name and thread is not None:
+        name = last_model_used(thread) or ""
+    return name or settings.default_model
 
 
 def ensure_room_for_exchange(thread: Thread | None, settings: Settings) -> None:

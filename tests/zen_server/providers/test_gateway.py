@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable
 
@@ -237,3 +238,15 @@ async def test_hanging_provider_times_out_before_the_deadline_and_opens_the_brea
         async with deadline_scope(0.3):
             await gateway.generate(ask("gpt-5", allow_fallback=False))
     assert time.perf_counter() - started < 0.25  # refused at once, not after the deadline
+
+
+async def test_a_model_the_tool_picked_in_auto_mode_falls_back_like_auto(
+    gateway_parts: Parts, observer: RecordingObserver
+) -> None:
+    catalog, providers, _ = gateway_parts
+    picked = catalog.pick_auto("chat")
+    providers[picked.provider].behaviour = failing(picked.provider, 503)
+    request = dataclasses.replace(ask(picked.name), auto_selected=True)
+    response = await make_gateway(gateway_parts, observer).generate(request)
+    assert response.provider != picked.provider
+    assert response.fell_back_from[0] == picked.provider

@@ -73,6 +73,16 @@ async def test_concrete_default_model_is_used_when_model_is_omitted(
     assert models.requests[0].model == "gemini-2.5-flash"
 
 
+async def test_model_auto_marks_the_request_so_the_gateway_may_fall_back_anywhere(
+    call_tool: Any, models: Any, project: Path
+) -> None:
+    await call_tool(CHAT, args(project, model="auto"))
+    await call_tool(CHAT, args(project, model="gpt5"))
+    picked, explicit = models.requests
+    assert picked.model != "auto" and picked.auto_selected
+    assert not explicit.auto_selected
+
+
 async def test_unknown_model_is_refused_before_any_call(call_tool: Any, models: Any, project: Path) -> None:
     with pytest.raises(UnknownModelError):
         await call_tool(CHAT, args(project, model="grok"))  # xai is not configured
