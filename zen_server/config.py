@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     zen_tool_deadlines: str | None = None  # per tool: "chat=60,consensus=180"
     zen_connect_timeout_s: float = Field(default=5.0, gt=0)
     zen_read_timeout_s: float = Field(default=300.0, gt=0)
-    zen_provider_max_in_flight: int = Field(default=64, ge=1)
+    zen_provider_max_in_flight: int | None = Field(default=None, ge=1)
     zen_provider_rate_limits: str | None = None  # per provider requests/s: "openai=20,gemini=5"
     zen_retry_max_attempts: int = Field(default=3, ge=1)
     zen_retry_budget_ratio: float = Field(default=0.2, ge=0)
@@ -141,6 +141,12 @@ class Settings(BaseSettings):
         if self.zen_session_max_in_flight is not None:
             return self.zen_session_max_in_flight
         return max(1, self.max_concurrent_requests // 2)
+
+    @property
+    def provider_max_in_flight(self) -> int:
+        """Bulkhead per provider; by default as wide as the global limit, so one provider can
+        take every admitted call. Set it lower to keep a slow provider from holding them all."""
+        return self.zen_provider_max_in_flight or self.max_concurrent_requests
 
     def deadline_for(self, tool: str) -> float:
         for item in split_csv(self.zen_tool_deadlines):

@@ -72,7 +72,7 @@ def build_providers(settings: Settings, catalog: ModelCatalog) -> dict[str, Prov
                 catalog=catalog,
                 connect_timeout_s=settings.zen_connect_timeout_s,
                 read_timeout_s=settings.zen_read_timeout_s,
-                max_connections=settings.zen_provider_max_in_flight,
+                max_connections=settings.provider_max_in_flight,
             )
         else:
             providers[name] = OpenAICompatibleProvider(
@@ -80,6 +80,6 @@ def build_providers(settings: Settings, catalog: ModelCatalog) -> dict[str, Prov
                 catalog=catalog,
                 connect_timeout_s=settings.zen_connect_timeout_s,
                 read_timeout_s=settings.zen_read_timeout_s,
-                max_connections=settings.zen_provider_max_in_flight,
+                max_connections=settings.provider_max_in_flight,
             )
     return providers

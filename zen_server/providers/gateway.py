@@ -236,7 +236,7 @@ def build_model_gateway(settings: Settings, catalog: ModelCatalog, observer: Obs
         observer=observer,
         retry=retry,
         breaker_config=BreakerConfig.from_settings(settings),
-        provider_max_in_flight=settings.zen_provider_max_in_flight,
+        provider_max_in_flight=settings.provider_max_in_flight,
         rate_limits=rate_limits,
         default_model=settings.default_model,
     )

@@ -61,7 +61,7 @@ class RetryPolicy:
         max_attempts: int = 3,
         base_delay_s: float = 0.5,
         max_delay_s: float = 8.0,
-        min_attempt_s: float = 0.05,
+        min_attempt_s: float = 0.25,  # no LLM call answers in less; retrying sooner only adds load
         budget: RetryBudget | None = None,
         observer: Observer | None = None,
         sleep: Sleep = real_sleep,
