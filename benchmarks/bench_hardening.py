@@ -200,9 +200,9 @@ async def breaker() -> None:
             at_open = fake.stats()["requests"]
             row(
                 "provider answers 500: breaker opens after its threshold",
-                "opens at ZEN_BREAKER_MIN_CALLS=5 failures",
+                "opens at ZEN_BREAKER_CONSECUTIVE_FAILURES=12 failures in a row",
                 f"opened after {at_open} provider failures ({len(calls)} tool calls with retries)",
-                at_open == 5,
+                at_open == 12,
             )
             open_calls = [await chat(app) for _ in range(50)]
             refused = [c for c in open_calls if c.error_type == "CircuitOpenError"]

@@ -44,9 +44,10 @@ from zen_server.resilience.retry import RetryBudget, RetryPolicy
 @dataclasses.dataclass(frozen=True, slots=True)
 class BreakerConfig:
     failure_rate: float = 0.5
-    min_calls: int = 5
+    min_calls: int = 20
     window_s: float = 30.0
-    window_calls: int = 20
+    window_calls: int = 100
+    consecutive_failures: int = 12
     open_s: float = 5.0
     max_open_s: float = 60.0
     half_open_probes: int = 1
@@ -58,6 +59,7 @@ class BreakerConfig:
             min_calls=settings.zen_breaker_min_calls,
             window_s=settings.zen_breaker_window_s,
             window_calls=settings.zen_breaker_window_calls,
+            consecutive_failures=settings.zen_breaker_consecutive_failures,
             open_s=settings.zen_breaker_open_s,
             max_open_s=settings.zen_breaker_max_open_s,
             half_open_probes=settings.zen_breaker_half_open_probes,
@@ -146,6 +148,7 @@ class ModelGateway:
                 min_calls=cfg.min_calls,
                 window_s=cfg.window_s,
                 window_calls=cfg.window_calls,
+                consecutive_failures=cfg.consecutive_failures,
                 open_s=cfg.open_s,
                 max_open_s=cfg.max_open_s,
                 half_open_probes=cfg.half_open_probes,

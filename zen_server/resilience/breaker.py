@@ -2,11 +2,15 @@
 
 States and transitions (each emitted as a ``BreakerTransition`` event and logged):
 
-* **closed**: calls pass. The last ``window_calls`` outcomes of the last ``window_s``
-  seconds are kept. When at least ``min_calls`` outcomes are in the window and the share of
-  failures reaches ``failure_rate``, the breaker opens. The count bound matters under high
-  traffic: a time-only window full of earlier successes would let a sudden outage run for
-  hundreds of failed calls before the rate crosses the threshold.
+* **closed**: calls pass. It opens on either of two signals:
+
+  - *sustained degradation*: the last ``window_calls`` outcomes of the last ``window_s``
+    seconds hold at least ``min_calls`` outcomes and the share of failures reaches
+    ``failure_rate``. The window is wide (100 calls by default) so that a provider failing
+    a minority of attempts, which retries absorb, does not cross the threshold by chance;
+  - *sudden outage*: ``consecutive_failures`` failures in a row (0 disables). A window
+    full of earlier successes would otherwise let an outage run for dozens of failed calls
+    before the rate crosses the threshold.
 * **open**: calls are refused at once with :class:`CircuitOpenError` (``retry_after`` = time
   until the next probe). After the open duration the next call finds it half-open. The
   open duration is ``open_s`` the first time and doubles on every consecutive re-open, up
@@ -15,8 +19,11 @@ States and transitions (each emitted as a ``BreakerTransition`` event and logged
   refused. One probe failure re-opens (longer); ``half_open_probes`` successes close it
   with an empty window.
 
-Only :class:`TransientProviderError` counts as failure. A :class:`PermanentProviderError`
-(400, 401, ...) proves the provider answered, so it counts as success. A call cancelled
+Only :class:`TransientProviderError` counts as failure, except a 429: a provider that
+rate-limits is up and has said when to come back, so Retry-After and the retry budget
+govern it, and it records nothing here (opening for seconds would outlast the provider's
+own Retry-After and delay recovery). A :class:`PermanentProviderError` (400, 401, ...)
+proves the provider answered, so it counts as success. A call cancelled
 (deadline, client gone) or failing with any other exception records nothing: it says
 nothing about the provider's health, and the probe slot it held is given back.
 """
@@ -36,6 +43,7 @@ from zen_server.resilience.clock import Clock, monotonic
 log = logging.getLogger(__name__)
 
 STATE_GAUGE = {"closed": 0.0, "half_open": 1.0, "open": 2.0}
+RATE_LIMITED = 429
 
 
 class CircuitBreaker:
@@ -44,9 +52,10 @@ class CircuitBreaker:
         key: str,
         *,
         failure_rate: float = 0.5,
-        min_calls: int = 5,
+        min_calls: int = 20,
         window_s: float = 30.0,
-        window_calls: int = 20,
+        window_calls: int = 100,
+        consecutive_failures: int = 12,
         open_s: float = 5.0,
         max_open_s: float = 60.0,
         half_open_probes: int = 1,
@@ -67,6 +76,8 @@ class CircuitBreaker:
         self._state: BreakerState = "closed"
         # (time, failed); maxlen drops the oldest outcome once the count bound is reached.
         self._outcomes: deque[tuple[float, bool]] = deque(maxlen=max(self._min_calls, window_calls))
+        self._consecutive_limit = max(0, consecutive_failures)
+        self._consecutive = 0
         self._opened_at = 0.0
         self._open_for = open_s
         self._consecutive_opens = 0
@@ -143,10 +154,15 @@ class CircuitBreaker:
         if self._state == "open":
             return
         self._outcomes.append((now, failed))
+        self._consecutive = self._consecutive + 1 if failed else 0
         self._prune(now)
+        if not failed:
+            return
         total = len(self._outcomes)
         failures = sum(1 for _, f in self._outcomes if f)
-        if failed and total >= self._min_calls and failures / total >= self._failure_rate:
+        if self._consecutive_limit and self._consecutive >= self._consecutive_limit:
+            self._open(now, f"{self._consecutive} calls failed in a row")
+        elif total >= self._min_calls and failures / total >= self._failure_rate:
             self._open(now, f"{failures} of the last {total} calls failed")
 
     @contextmanager
@@ -159,8 +175,8 @@ class CircuitBreaker:
             failed = False
         except CircuitOpenError:
             raise  # a nested breaker refused: no evidence about this one
-        except TransientProviderError:
-            failed = True
+        except TransientProviderError as error:
+            failed = None if error.status == RATE_LIMITED else True
             raise
         except PermanentProviderError:
             failed = False
@@ -180,6 +196,7 @@ class CircuitBreaker:
         self._opened_at = now
         self._probe_successes = 0
         self._outcomes.clear()
+        self._consecutive = 0
         self._transition("open", f"{reason}; open for {self._open_for:.1f} s")
 
     def _transition(self, to_state: BreakerState, reason: str) -> None:

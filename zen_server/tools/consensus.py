@@ -58,7 +58,8 @@ STANCES = {
 
 def _models(raw: object) -> list[dict[str, str]]:
     """Validate the roster: objects with a model name, a known stance, no duplicate (model, stance)."""
-    if not isinstance(raw, list) or not raw:
+    if not isinstance(raw, list) or len(raw) < 2:
+        # A consensus of one is a chat: the schema and upstream both ask for two or more.
         raise ToolInputError(
             "consensus: step 1 needs 'models', a list of at least two entries such as "
             '[{"model": "o3", "stance": "for"}, {"model": "gemini-2.5-pro", "stance": "against"}]'

@@ -195,3 +195,50 @@ def test_time_window_still_forgets_old_failures() -> None:
     succeed(breaker)
     fail(breaker)
     assert state_of(breaker) == "closed"  # 1 of 2 recent outcomes, below min_calls
+
+
+def test_consecutive_failures_open_the_breaker_despite_a_window_full_of_successes() -> None:
+    clock = ManualClock()
+    breaker = make(clock, window_s=60.0, window_calls=100, consecutive_failures=10)
+    for _ in range(500):
+        succeed(breaker)
+    for _ in range(9):
+        fail(breaker)
+    assert state_of(breaker) == "closed"  # 9 of the last 100: far below the rate
+    fail(breaker)
+    assert state_of(breaker) == "open"
+
+
+def test_a_minority_of_failures_that_retries_absorb_never_opens_the_breaker() -> None:
+    # 40% of attempts failing in short runs (fail, fail, ok, ok, ok): degraded, not down.
+    clock = ManualClock()
+    breaker = make(clock, min_calls=20, window_s=60.0, window_calls=100, consecutive_failures=10)
+    for _ in range(200):
+        fail(breaker)
+        fail(breaker)
+        for _ in range(3):
+            succeed(breaker)
+        clock.advance(0.05)
+    assert state_of(breaker) == "closed"
+
+
+def test_consecutive_failure_trip_can_be_switched_off() -> None:
+    clock = ManualClock()
+    breaker = make(clock, window_s=60.0, window_calls=100, consecutive_failures=0)
+    for _ in range(100):
+        succeed(breaker)
+    for _ in range(40):
+        fail(breaker)
+    assert state_of(breaker) == "closed"  # 40 of the last 100 is under the 50% rate
+
+
+def test_rate_limit_answers_never_open_the_breaker() -> None:
+    clock = ManualClock()
+    breaker = make(clock, consecutive_failures=3)
+    for _ in range(50):
+        with pytest.raises(TransientProviderError), breaker.guard(provider="openai", model="gpt-5"):
+            raise TransientProviderError("slow down", provider="openai", status=429, retry_after=1)
+    assert state_of(breaker) == "closed"
+    for _ in range(3):
+        fail(breaker)
+    assert state_of(breaker) == "open"  # a 503 run still trips it: 429s did not reset anything

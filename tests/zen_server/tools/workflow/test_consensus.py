@@ -132,6 +132,7 @@ async def test_later_steps_replay_stored_opinions_without_calling_models(
     ("roster", "message"),
     [
         (None, "needs 'models'"),
+        ([{"model": "pro"}], "at least two entries"),
         ([{"model": "pro"}, {"model": "pro", "stance": "neutral"}], "appears twice"),
         ([{"model": "pro", "stance": "sideways"}, {"model": "o3"}], "not one of for, against, neutral"),
         ([{"stance": "for"}, {"model": "o3"}], "needs a 'model' name"),
