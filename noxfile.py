@@ -55,8 +55,10 @@ def coverage(session: nox.Session) -> None:
         "--cov-branch",
         "--cov-report=term",
         "--cov-report=json:reports/coverage/coverage.json",
+        "--junitxml=reports/coverage/junit.xml",
         *session.posargs,
     )
+    session.run("zen-harness", "gate", "coverage", "--coverage-json", "reports/coverage/coverage.json")
 
 
 @nox.session
@@ -64,3 +66,32 @@ def chaos(session: nox.Session) -> None:
     """The chaos library against zen_server on embedded fakes; red on any failed hypothesis."""
     _install(session)
     session.run("zen-harness", "run", "scenarios/", "--reports", "reports/chaos", *session.posargs)
+
+
+@nox.session
+def load(session: nox.Session) -> None:
+    """A Locust load profile, headless (default smoke); CSV + HTML into reports/load/<profile>/."""
+    _install(session)
+    session.run("zen-harness", "load", *(session.posargs or ["smoke"]))
+
+
+@nox.session
+def leaks(session: nox.Session) -> None:
+    """pytest-memray limits, then zen_server under memray through a profile (default: a short soak)."""
+    _install(session)
+    session.run("pytest", "-q", "--memray", "tests/harness/leaks")
+    session.run("zen-harness", "leaks", *(session.posargs or ["soak", "--time-scale", "0.2"]))
+
+
+@nox.session
+def phase1(session: nox.Session) -> None:
+    """Phase-1 gates (100 concurrent, memory growth, monitoring, chaos); -- --full for the 5-min soak."""
+    _install(session)
+    session.run("zen-harness", "gate", "phase1", *session.posargs)
+
+
+@nox.session
+def phase2(session: nox.Session) -> None:
+    """Phase-2 gates (server.py lines, tools compatible with upstream, whole suite green)."""
+    _install(session)
+    session.run("zen-harness", "gate", "phase2", *session.posargs)

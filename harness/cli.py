@@ -17,6 +17,9 @@ from dataclasses import dataclass
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "harness.proxy.command",  # zen-harness proxy
     "harness.chaos.cli",  # zen-harness run
+    "harness.load.command",  # zen-harness load
+    "harness.leaks.command",  # zen-harness leaks
+    "harness.gates.command",  # zen-harness gate
 )
 
 

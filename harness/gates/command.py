@@ -1,0 +1,76 @@
+"""``zen-harness gate PHASE``: measure a phase's gates, print the table, write reports/PHASE/.
+
+Exit status: 0 green (every gate passed), 1 red (a gate failed), 3 incomplete (nothing
+failed but a gate could not be measured), 2 the gates could not be evaluated at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from harness.cli import Subcommand
+from harness.errors import HarnessError
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("phase", help="a phase of the gates file: phase1, phase2, coverage")
+    parser.add_argument(
+        "--gates", type=Path, default=None, help="gates file (default: harness/gates/gates.yaml)"
+    )
+    parser.add_argument(
+        "--reports", type=Path, default=Path("reports"), help="report root; writes <root>/<phase>/"
+    )
+    parser.add_argument(
+        "--full", action="store_true", help="the plan's full durations (5-minute memory soak)"
+    )
+    parser.add_argument(
+        "--server-cmd",
+        default=None,
+        help="an HTTP MCP server to gate instead of zen_server ({port}, {python})",
+    )
+    parser.add_argument("--junit", type=Path, default=None, help="JUnit XML of a suite run already made")
+    parser.add_argument("--coverage-json", type=Path, default=None, help="coverage.py JSON already made")
+    parser.add_argument(
+        "--skip", action="append", default=[], help="a measurement not to make (not measured)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness.gates.evaluate import run_phase
+    from harness.gates.metrics import MeasureContext
+    from harness.gates.report import print_result, write_reports
+    from harness.gates.spec import GATES_FILE, load_gates
+    from harness.gates.stamp import stamp
+
+    try:
+        gates = load_gates(args.gates or GATES_FILE)
+        gates.phase(args.phase)
+        out_dir = args.reports / args.phase
+        ctx = MeasureContext(
+            out_dir=out_dir,
+            repo_root=Path.cwd(),
+            full=args.full,
+            server_command=shlex.split(args.server_cmd) if args.server_cmd else None,
+            junit=args.junit,
+            coverage_json=args.coverage_json,
+        )
+        result = run_phase(gates, args.phase, ctx, skip=frozenset(args.skip))
+    except HarnessError as exc:
+        print(f"zen-harness gate: {exc}", file=sys.stderr)
+        return 2
+    made = stamp(Path.cwd())
+    md, _ = write_reports(result, made, out_dir)
+    print_result(result)
+    print(f"report: {md}")
+    return result.exit_code
+
+
+SUBCOMMAND = Subcommand(
+    name="gate",
+    help="Measure a phase's success metrics against the plan's targets; table + reports/<phase>/.",
+    configure=configure,
+    run=run,
+)

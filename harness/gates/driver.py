@@ -1,0 +1,96 @@
+"""Async load for gate measurements, over ``harness.mcp_client`` (the MCP SDK's client).
+
+``burst`` fires N calls at once over a few sessions and returns every outcome: the
+concurrency gate. ``closed_loop`` keeps W workers calling for a while, continuing their
+conversations per a tool mix: the memory soak. Both are bounded in time by the calls'
+own timeouts and by the duration; nothing here retries.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+import anyio
+
+from harness.load.mix import ToolMixPlanner
+from harness.load.profile import MixSpec
+from harness.mcp_client import CallOutcome, HttpEndpoint, McpClient
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100.0 * len(ordered)))
+    return ordered[rank - 1]
+
+
+@asynccontextmanager
+async def sessions(url: str, count: int, *, init_timeout_s: float = 30.0) -> AsyncIterator[list[McpClient]]:
+    """``count`` initialised MCP sessions with the server at ``url``."""
+    async with AsyncExitStack() as stack:
+        clients = [
+            await stack.enter_async_context(
+                McpClient.connect(HttpEndpoint(url), init_timeout_s=init_timeout_s)
+            )
+            for _ in range(count)
+        ]
+        yield clients
+
+
+async def burst(
+    clients: Sequence[McpClient],
+    calls: int,
+    tool: str,
+    arguments: Callable[[int], dict[str, Any]],
+    *,
+    timeout_s: float,
+) -> list[CallOutcome]:
+    """``calls`` calls started together, spread round-robin over the sessions."""
+    outcomes: list[CallOutcome] = []
+
+    async def one(index: int) -> None:
+        client = clients[index % len(clients)]
+        outcomes.append(await client.call(tool, arguments(index), timeout_s=timeout_s))
+
+    async with anyio.create_task_group() as group:
+        for index in range(calls):
+            group.start_soon(one, index)
+    return outcomes
+
+
+async def closed_loop(
+    clients: Sequence[McpClient],
+    workers: int,
+    duration_s: float,
+    mix: MixSpec,
+    *,
+    workdir: str,
+    timeout_s: float,
+    seed: int = 7,
+) -> list[CallOutcome]:
+    """``workers`` callers, each calling again as soon as answered, until ``duration_s``."""
+    outcomes: list[CallOutcome] = []
+    stop_at = time.monotonic() + duration_s
+
+    async def worker(index: int) -> None:
+        planner = ToolMixPlanner(mix, workdir=workdir, seed=seed + index)
+        client = clients[index % len(clients)]
+        while time.monotonic() < stop_at:
+            planned = planner.next_call()
+            outcome = await client.call(planned.tool, planned.arguments, timeout_s=timeout_s)
+            outcomes.append(outcome)
+            if outcome.ok:
+                planner.observe(outcome.json())
+            elif outcome.kind == "transport_error":
+                await anyio.sleep(0.2)  # a broken session must not spin
+
+    async with anyio.create_task_group() as group:
+        for index in range(workers):
+            group.start_soon(worker, index)
+    return outcomes

@@ -1,0 +1,54 @@
+"""``zen-harness leaks [PROFILE]``: run zen_server under memray through a load profile.
+
+Exit status: 0 when RSS grew less than ``--limit-mb`` between warm-up and the end of the
+load, 1 when it grew more, 2 when the check could not be made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from harness.cli import Subcommand
+from harness.errors import HarnessError
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("profile", nargs="?", default="soak", help="load profile (default soak: 5 minutes)")
+    parser.add_argument("--out", type=Path, default=Path("reports/leaks"), help="report root")
+    parser.add_argument("--time-scale", type=float, default=1.0, help="multiply the profile's durations")
+    parser.add_argument("--limit-mb", type=float, default=100.0, help="allowed RSS growth (default 100)")
+    parser.add_argument("--native", action="store_true", help="also record native stacks (slower)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness.leaks.runner import run_leak_check
+
+    try:
+        report = run_leak_check(
+            args.profile,
+            out_root=args.out,
+            time_scale=args.time_scale,
+            limit_mb=args.limit_mb,
+            native=args.native,
+        )
+    except HarnessError as exc:
+        print(f"zen-harness leaks: {exc}", file=sys.stderr)
+        return 2
+    g = report.growth
+    print(f"RSS  {g['rss_warm_mb']:.1f} -> {g['rss_end_mb']:.1f} MB ({g['rss_growth_mb']:+.1f} MB)")
+    print(f"heap {g['heap_warm_mb']:.1f} -> {g['heap_end_mb']:.1f} MB ({g['heap_growth_mb']:+.1f} MB)")
+    for site in report.sites["high_water_mark"][:5]:
+        print(f"  peak: {site['size_mb']:.2f} MB {site['function']} ({site['file']}:{site['line']})")
+    verdict = "PASS" if report.passed else "FAIL"
+    print(f"{verdict}: growth limit {report.limit_mb:g} MB; report in {args.out / report.profile}/leaks.md")
+    return 0 if report.passed else 1
+
+
+SUBCOMMAND = Subcommand(
+    name="leaks",
+    help="Run zen_server under memray through a load profile; heap/RSS growth, top sites, flamegraph.",
+    configure=configure,
+    run=run,
+)

@@ -1,0 +1,68 @@
+"""``zen-harness load PROFILE``: run a load profile headless; Locust's CSV + HTML in reports/load/.
+
+Prints the per-run summary and the SLO checks; exits 0 when every check passed, 1 when one
+failed, 2 when the run could not be made. ``--list`` shows the bundled profiles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from harness.cli import Subcommand
+from harness.errors import HarnessError
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("profile", nargs="?", default="smoke", help="bundled profile name or YAML path")
+    parser.add_argument("--list", action="store_true", help="list the bundled profiles and exit")
+    parser.add_argument(
+        "--out", type=Path, default=Path("reports/load"), help="report root (default reports/load)"
+    )
+    parser.add_argument(
+        "--time-scale", type=float, default=1.0, help="multiply every duration of the shape (0.1 = a tenth)"
+    )
+    parser.add_argument(
+        "--server-cmd",
+        default=None,
+        help="server under test instead of zen_server, e.g. 'python srv.py --http {port}' ({port}, {python})",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness.load.profile import bundled_profiles, load_profile
+    from harness.load.runner import run_profile
+
+    if args.list:
+        for name in bundled_profiles():
+            print(f"{name:14} {load_profile(name).description}")
+        return 0
+    command = shlex.split(args.server_cmd) if args.server_cmd else None
+    try:
+        result = run_profile(
+            args.profile, out_root=args.out, time_scale=args.time_scale, server_command=command
+        )
+    except HarnessError as exc:
+        print(f"zen-harness load: {exc}", file=sys.stderr)
+        return 2
+    data = result.summary.data
+    latency = data["latency_ms"]
+    name = result.profile.name
+    print(f"profile {name}: {data['calls']} calls, {data['failures']} failed, {data['rps']:.1f}/s")
+    print("latency ms: " + ", ".join(f"{k} {v:.0f}" for k, v in latency.items() if v is not None))
+    for check in result.checks:
+        print(
+            f"  {'PASS' if check.passed else 'FAIL'}  {check.name}: {check.measured} (target {check.target})"
+        )
+    print(f"reports: {result.out_dir}/report.html, {result.out_dir}/locust_stats.csv")
+    return 0 if result.passed else 1
+
+
+SUBCOMMAND = Subcommand(
+    name="load",
+    help="Run a Locust load profile headless against an MCP server; CSV + HTML into reports/load/.",
+    configure=configure,
+    run=run,
+)

@@ -1,0 +1,125 @@
+"""Runs one load profile headless and keeps Locust's CSV and HTML in ``reports/load/<profile>/``.
+
+The runner owns the life of a run: start the fake provider(s) and, for HTTP profiles, the
+server under test; run ``locust --headless`` in its own process with the profile's user
+class and shape (``locustfile.py``); always stop what it started; then read the summary
+the Locust process wrote and judge it against the profile's SLO. Every wait is bounded:
+Locust gets the shape's duration plus a margin, then it is terminated.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.load.errors import LoadError
+from harness.load.profile import Profile, load_profile
+from harness.load.summary import LoadSummary, SloCheck
+from harness.load.target import ZEN_HTTP_COMMAND, ZEN_STDIO_COMMAND, FakeProviders, HttpServerProcess, expand
+
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+DEFAULT_OUT = Path("reports/load")
+MARGIN_S = 60.0  # Locust start-up, the users' stop timeout, report writing
+
+
+@dataclass
+class LoadRun:
+    profile: Profile
+    out_dir: Path
+    exit_code: int
+    summary: LoadSummary
+    checks: list[SloCheck] = field(default_factory=list)
+    started_at: float = 0.0  # epoch seconds when Locust was launched (warm-up counts from here)
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    @property
+    def files(self) -> list[Path]:
+        return sorted(p for p in self.out_dir.iterdir() if p.is_file())
+
+
+def locust_command(profile: Profile, host: str, out_dir: Path, *, stop_timeout_s: float) -> list[str]:
+    user = "McpHttpUser" if profile.transport == "http" else "McpStdioUser"
+    return [
+        sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
+        "--host", host, "--csv", str(out_dir / "locust"), "--html", str(out_dir / "report.html"),
+        "--only-summary", "--loglevel", "WARNING", "--logfile", str(out_dir / "locust.log"),
+        "--stop-timeout", f"{stop_timeout_s:g}", "--exit-code-on-error", "0", user,
+    ]  # fmt: skip
+
+
+def run_profile(
+    name_or_path: str,
+    *,
+    out_root: Path = DEFAULT_OUT,
+    time_scale: float = 1.0,
+    server_command: Sequence[str] | None = None,
+) -> LoadRun:
+    """Run the profile against zen_server (or ``server_command``) and return its judged summary."""
+    profile = load_profile(name_or_path)
+    out_dir = out_root / profile.name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("locust*"):
+        old.unlink()  # a stale CSV from an earlier run must never pass for this one's
+    summary_path = out_dir / "summary.json"
+    summary_path.unlink(missing_ok=True)
+    started_at = 0.0
+    with FakeProviders(profile.provider) as fakes:
+        server_env = fakes.env() | profile.server_env
+        env = {
+            **os.environ,
+            "ZEN_LOAD_PROFILE": str(
+                Path(name_or_path) if Path(name_or_path).is_file() else profile_file(profile)
+            ),
+            "ZEN_LOAD_TIME_SCALE": f"{time_scale:g}",
+            "ZEN_LOAD_SUMMARY": str(summary_path),
+            "ZEN_LOAD_WORKDIR": str(out_dir.resolve()),
+        }
+        if profile.transport == "stdio":
+            env["ZEN_LOAD_STDIO_COMMAND"] = json.dumps(expand(server_command or ZEN_STDIO_COMMAND))
+            env["ZEN_LOAD_STDIO_ENV"] = json.dumps(server_env)
+            started_at = time.time()
+            exit_code = _run_locust(profile, "stdio://server", out_dir, env, time_scale)
+        else:
+            log = out_dir / "server.log"
+            log.unlink(missing_ok=True)
+            with HttpServerProcess(
+                server_command or ZEN_HTTP_COMMAND, env=server_env, log_path=log
+            ) as server:
+                started_at = time.time()
+                exit_code = _run_locust(profile, server.url, out_dir, env, time_scale)
+    if not summary_path.is_file():
+        raise LoadError(f"Locust wrote no summary (exit {exit_code}); see {out_dir / 'locust.log'}")
+    summary = LoadSummary(json.loads(summary_path.read_text()))
+    return LoadRun(profile, out_dir, exit_code, summary, summary.checks(profile.slo), started_at)
+
+
+def profile_file(profile: Profile) -> Path:
+    from harness.load.profile import profile_path
+
+    return profile_path(profile.name).resolve()
+
+
+def _run_locust(profile: Profile, host: str, out_dir: Path, env: dict[str, str], time_scale: float) -> int:
+    budget = profile.shape.scaled(time_scale).duration_s + profile.call_timeout_s + MARGIN_S
+    command = locust_command(profile, host, out_dir, stop_timeout_s=profile.call_timeout_s)
+    with open(out_dir / "locust.stdout", "wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+        try:
+            return process.wait(budget)
+        except subprocess.TimeoutExpired:
+            process.terminate()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(15)
+            raise LoadError(f"Locust ran past its {budget:.0f}s budget and was stopped") from None
