@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from zen_server.errors import PermanentProviderError, ProviderError, TransientProviderError
+from zen_server.observability.redaction import MIN_SECRET_LENGTH
 from zen_server.resilience.classify import (
     parse_duration,
     parse_retry_after,
@@ -57,7 +58,9 @@ def make_client(
 def scrub(text: str, secrets: Iterable[str]) -> str:
     """Remove secrets and anything shaped like an API key from text bound for a message."""
     for secret in secrets:
-        if secret:
+        # Dummy keys of local providers ("k", "x") would otherwise blank out letters of
+        # every word; the same minimum as the log and audit redactor.
+        if len(secret) >= MIN_SECRET_LENGTH:
             text = text.replace(secret, "[redacted]")
     return _KEYLIKE.sub("[redacted]", text)
 

@@ -231,3 +231,12 @@ async def test_images_are_sent_as_data_url_parts(openai: OpenAICompatibleProvide
     content = json.loads(route.calls.last.request.content)["messages"][0]["content"]
     assert content[0] == {"type": "text", "text": "look"}
     assert content[1]["image_url"]["url"].startswith("data:image/png;base64,")
+
+
+def test_scrub_leaves_text_alone_for_a_short_dummy_key_but_removes_real_keys() -> None:
+    from zen_server.providers.http import scrub
+
+    message = "the fake could not process your request (key sk-live-1234567890abcdef)"
+    assert scrub(message, ["k"]).startswith("the fake could not process")
+    scrubbed = scrub("token=secret-value-42 failed", ["secret-value-42"])
+    assert "secret-value-42" not in scrubbed and "[redacted]" in scrubbed
