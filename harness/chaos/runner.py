@@ -128,6 +128,14 @@ async def run_scenario(scenario: Scenario, options: RunOptions, source: Path | N
             await _collect_provider_requests(providers, result.data)
         except ChaosError as exc:
             result.errors.append(str(exc))
+        except ExceptionGroup as group:
+            # Fix: a ChaosError raised inside _run_load's task group (e.g. "no MCP session with
+            # the target") arrives wrapped by anyio in an ExceptionGroup, which the clause above
+            # missed: an unreachable target crashed the run instead of becoming a harness error.
+            chaos, other = group.split(ChaosError)
+            if chaos is None or other is not None:
+                raise
+            result.errors += [str(exc) for exc in chaos.exceptions]
         finally:
             with anyio.CancelScope(shield=True), anyio.move_on_after(ROLLBACK_BUDGET_S) as budget:
                 if env is not None:
