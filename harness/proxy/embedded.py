@@ -56,7 +56,13 @@ class EmbeddedToxiproxy:
         """Listen on the running loop; returns the API URL. Proxies in ``config`` are created."""
         if self.config is not None:
             body = load_config(self.config)
-            _, failure = await self.collection.populate(body)
+            try:
+                _, failure = await self.collection.populate(body)
+            except ToxiproxyAPIError as exc:
+                # Fix: populate *raises* for an invalid body (not a list, an entry without name
+                # or upstream); that escaped as a bare "HTTP 400" ToxiproxyBadRequest instead of
+                # the documented ProxyConfigError naming the file.
+                failure = exc
             if failure is not None:
                 await self.collection.clear()
                 raise ProxyConfigError(f"proxy config {self.config}: {failure.message}")
