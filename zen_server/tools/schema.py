@@ -1,7 +1,7 @@
 """Pieces of tool input schemas shared by several tools (model, temperature, continuation).
 
 Names, JSON types and enums follow the original server's tools/list exactly (see
-/work/shared/compat/upstream-tools.json); the descriptions are our own.
+compat/upstream-tools.json); the descriptions are our own.
 """
 
 from __future__ import annotations

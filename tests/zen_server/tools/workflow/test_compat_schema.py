@@ -24,7 +24,7 @@ from zen_server.tools.testgen import TestGenTool
 from zen_server.tools.thinkdeep import ThinkDeepTool
 from zen_server.tools.tracer import TracerTool
 
-COMPAT = Path(__file__).resolve().parents[4].parent / "shared" / "compat" / "upstream-tools.json"
+COMPAT = Path(__file__).resolve().parents[4] / "compat" / "upstream-tools.json"
 TOOLS: list[type[Tool]] = [
     ThinkDeepTool,
     PlannerTool,
