@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import concurrent.futures
 import io
 import logging
 import os
@@ -65,7 +66,9 @@ class DaemonLineReader(anyio.AsyncFile[str]):
             for line in [*(f"{item}\n" for item in complete), *([""] if not chunk else [])]:
                 try:
                     asyncio.run_coroutine_threadsafe(lines.put(line), loop).result()
-                except RuntimeError:  # the loop is gone: nobody is listening any more
+                except (RuntimeError, concurrent.futures.CancelledError):
+                    # The loop closed (RuntimeError) or cancelled the pending put while
+                    # shutting down: either way nobody is listening any more.
                     return
             if not chunk:
                 return
