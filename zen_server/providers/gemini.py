@@ -20,7 +20,7 @@ import httpx
 
 from zen_server.errors import PermanentProviderError, TransientProviderError
 from zen_server.providers.catalog import ModelCatalog, ModelSpec
-from zen_server.providers.http import make_client, post_json
+from zen_server.providers.http import make_client, post_json, token_count
 from zen_server.providers.images import load_image
 from zen_server.providers.types import ModelRequest, ModelResponse, ResolvedCall, TokenUsage
 
@@ -145,12 +145,8 @@ class GeminiProvider:
             provider=self.name,
             model=target.model,
             usage=TokenUsage(
-                input_tokens=_int(usage.get("promptTokenCount")),
-                output_tokens=_int(usage.get("candidatesTokenCount")),
+                input_tokens=token_count(usage.get("promptTokenCount")),
+                output_tokens=token_count(usage.get("candidatesTokenCount")),
             ),
             finish_reason=str(finish) if finish is not None else None,
         )
-
-
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and value >= 0 else 0

@@ -55,6 +55,11 @@ def make_client(
     )
 
 
+def token_count(value: Any) -> int:
+    """A usage figure from a provider's answer; anything but a non-negative int counts as 0."""
+    return value if isinstance(value, int) and value >= 0 else 0
+
+
 def scrub(text: str, secrets: Iterable[str]) -> str:
     """Remove secrets and anything shaped like an API key from text bound for a message."""
     for secret in secrets:

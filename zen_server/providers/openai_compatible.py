@@ -21,7 +21,7 @@ import httpx
 
 from zen_server.errors import PermanentProviderError, TransientProviderError
 from zen_server.providers.catalog import ModelCatalog, ModelSpec
-from zen_server.providers.http import make_client, post_json
+from zen_server.providers.http import make_client, post_json, token_count
 from zen_server.providers.images import data_url, load_image
 from zen_server.providers.types import ModelRequest, ModelResponse, ResolvedCall, TokenUsage
 
@@ -168,12 +168,8 @@ class OpenAICompatibleProvider:
             provider=self.name,
             model=target.model,
             usage=TokenUsage(
-                input_tokens=_int(usage.get("prompt_tokens")),
-                output_tokens=_int(usage.get("completion_tokens")),
+                input_tokens=token_count(usage.get("prompt_tokens")),
+                output_tokens=token_count(usage.get("completion_tokens")),
             ),
             finish_reason=str(finish) if finish is not None else None,
         )
-
-
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and value >= 0 else 0

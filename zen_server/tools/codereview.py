@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from zen_server.tools.workflow import SEVERITY_FILTERS, RunState, StepInput, Vocabulary, WorkflowTool
-from zen_server.tools.workflow.schema import FieldSchemas
+from zen_server.tools.workflow import RunState, StepInput, Vocabulary, WorkflowTool
+from zen_server.tools.workflow.schema import FieldSchemas, focus_on_field, severity_filter_field
 
 CODEREVIEW_PROMPT = """You are an experienced reviewer checking code another agent has already reviewed.
 You receive its notes, the issues it found and the files under review.
@@ -45,14 +45,9 @@ class CodeReviewTool(WorkflowTool):
             "default": "full",
             "description": "Breadth of the review.",
         },
-        "focus_on": {"type": "string", "description": "Specific concerns to prioritise."},
+        "focus_on": focus_on_field(),
         "standards": {"type": "string", "description": "Coding standards the code must follow."},
-        "severity_filter": {
-            "type": "string",
-            "enum": list(SEVERITY_FILTERS),
-            "default": "all",
-            "description": "Lowest severity worth reporting.",
-        },
+        "severity_filter": severity_filter_field(),
     }
     vocabulary: ClassVar[Vocabulary] = Vocabulary.for_phase(
         "code_review",

@@ -14,7 +14,6 @@ from zen_server.config import Settings
 from zen_server.errors import ToolInputError
 from zen_server.tools.base import ToolContext
 from zen_server.tools.workflow import (
-    SEVERITY_FILTERS,
     RunState,
     StepInput,
     Vocabulary,
@@ -22,7 +21,7 @@ from zen_server.tools.workflow import (
     git_state,
     sources,
 )
-from zen_server.tools.workflow.schema import FieldSchemas
+from zen_server.tools.workflow.schema import FieldSchemas, focus_on_field, severity_filter_field
 
 PRECOMMIT_PROMPT = """You are the last reviewer before a commit. Another agent inspected the pending
 changes; you get its notes, the git status and diffs, and the relevant files.
@@ -68,13 +67,8 @@ class PrecommitTool(WorkflowTool):
         },
         "include_staged": {"type": "boolean", "default": True, "description": "Include staged changes."},
         "include_unstaged": {"type": "boolean", "default": True, "description": "Include unstaged changes."},
-        "focus_on": {"type": "string", "description": "Specific concerns to prioritise."},
-        "severity_filter": {
-            "type": "string",
-            "enum": list(SEVERITY_FILTERS),
-            "default": "all",
-            "description": "Lowest severity worth reporting.",
-        },
+        "focus_on": focus_on_field(),
+        "severity_filter": severity_filter_field(),
     }
     vocabulary: ClassVar[Vocabulary] = Vocabulary.for_phase(
         "validation",

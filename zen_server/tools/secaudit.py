@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from zen_server.tools.workflow import SEVERITY_FILTERS, Vocabulary, WorkflowTool
-from zen_server.tools.workflow.schema import FieldSchemas
+from zen_server.tools.workflow import Vocabulary, WorkflowTool
+from zen_server.tools.workflow.schema import FieldSchemas, severity_filter_field
 
 SECAUDIT_PROMPT = """You are a security auditor reviewing an audit another agent carried out. You get its
 notes, the vulnerabilities it suspects and the files in scope.
@@ -52,12 +52,7 @@ class SecAuditTool(WorkflowTool):
             "default": "comprehensive",
             "description": "Main area of the audit.",
         },
-        "severity_filter": {
-            "type": "string",
-            "enum": list(SEVERITY_FILTERS),
-            "default": "all",
-            "description": "Lowest severity worth reporting.",
-        },
+        "severity_filter": severity_filter_field(),
     }
     vocabulary: ClassVar[Vocabulary] = Vocabulary.for_phase(
         "security_audit",

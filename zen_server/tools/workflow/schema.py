@@ -29,6 +29,21 @@ SEVERITY_FILTERS: tuple[str, ...] = ("critical", "high", "medium", "low", "all")
 FieldSchemas = dict[str, dict[str, Any]]
 
 
+def severity_filter_field() -> dict[str, Any]:
+    """``severity_filter`` as codereview, precommit and secaudit share it (a fresh dict each)."""
+    return {
+        "type": "string",
+        "enum": list(SEVERITY_FILTERS),
+        "default": "all",
+        "description": "Lowest severity worth reporting.",
+    }
+
+
+def focus_on_field() -> dict[str, Any]:
+    """``focus_on`` as codereview and precommit share it."""
+    return {"type": "string", "description": "Specific concerns to prioritise."}
+
+
 def _strings(description: str) -> dict[str, Any]:
     return {"type": "array", "items": {"type": "string"}, "description": description}
 
@@ -179,5 +194,7 @@ __all__ = [
     "THINKING_MODES",
     "FieldSchemas",
     "build_workflow_schema",
+    "focus_on_field",
     "model_field",
+    "severity_filter_field",
 ]
