@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from zen_server.errors import ConfigurationError
+from zen_server.provider_table import PROVIDERS, setting_value
 
 
 def split_csv(raw: str | None) -> tuple[str, ...]:
@@ -175,30 +176,15 @@ class Settings(BaseSettings):
 
     def allowed_models_for(self, provider: str) -> frozenset[str] | None:
         """Upstream's per-provider restriction lists; None means unrestricted."""
-        raw = {
-            "openai": self.openai_allowed_models,
-            "gemini": self.google_allowed_models,
-            "xai": self.xai_allowed_models,
-            "openrouter": self.openrouter_allowed_models,
-            "azure": self.azure_openai_allowed_models,
-            "dial": self.dial_allowed_models,
-        }.get(provider)
-        names = split_csv(raw)
+        entry = next((e for e in PROVIDERS if e.name == provider), None)
+        variable = entry.allowed_models_variable if entry is not None else None
+        names = split_csv(setting_value(self, variable)) if variable is not None else ()
         return frozenset(n.lower() for n in names) if names else None
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value configured, so logs and audit can redact them."""
-        values = (
-            self.openai_api_key,
-            self.gemini_api_key,
-            self.xai_api_key,
-            self.openrouter_api_key,
-            self.azure_openai_api_key,
-            self.dial_api_key,
-            self.custom_api_key,
-            self.zen_auth_token,
-        )
-        return tuple(v.get_secret_value() for v in values if v is not None and v.get_secret_value())
+        names = [entry.key_variable for entry in PROVIDERS] + ["ZEN_AUTH_TOKEN"]
+        return tuple(value for name in names if (value := setting_value(self, name)) is not None)
 
 
 def load_settings(**overrides: object) -> Settings:

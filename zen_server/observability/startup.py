@@ -10,6 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from zen_server.config import Settings
 from zen_server.observability.events import SystemEvent
+from zen_server.provider_table import configured_providers
 
 
 def _without_userinfo(url: str) -> str:
@@ -21,19 +22,8 @@ def _without_userinfo(url: str) -> str:
 
 
 def configured_provider_names(settings: Settings) -> list[str]:
-    """Providers whose credentials (or, for custom, URL) are set."""
-    candidates = {
-        "openai": settings.openai_api_key,
-        "gemini": settings.gemini_api_key,
-        "xai": settings.xai_api_key,
-        "openrouter": settings.openrouter_api_key,
-        "azure": settings.azure_openai_api_key,
-        "dial": settings.dial_api_key,
-    }
-    names = [name for name, key in candidates.items() if key is not None and key.get_secret_value()]
-    if settings.custom_api_url:
-        names.append("custom")
-    return names
+    """Providers configured by the provider table's rule (the same the catalog applies)."""
+    return list(configured_providers(settings))
 
 
 def startup_event(settings: Settings, **extra: object) -> SystemEvent:

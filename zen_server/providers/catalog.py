@@ -3,11 +3,10 @@
 Data lives in ``models.json`` (one entry per provider and model); this module only reads
 it and applies the settings:
 
-* a provider is *configured* when its key is set (Azure also needs AZURE_OPENAI_ENDPOINT;
-  the custom provider needs only CUSTOM_API_URL, its key is optional);
-* restrictions (OPENAI_ALLOWED_MODELS, GOOGLE_ALLOWED_MODELS, XAI_ALLOWED_MODELS,
-  OPENROUTER_ALLOWED_MODELS, DIAL_ALLOWED_MODELS, AZURE_OPENAI_ALLOWED_MODELS) list names
-  or aliases, case-insensitively; a model is allowed when its name or any alias is listed;
+* which providers exist, when one counts as *configured* and which variable restricts it
+  (OPENAI_ALLOWED_MODELS, GOOGLE_ALLOWED_MODELS, ...) come from ``zen_server.provider_table``;
+  restrictions list names or aliases, case-insensitively; a model is allowed when its name
+  or any alias is listed;
 * a name may exist on several providers (``gpt-5`` on OpenAI and Azure): resolution prefers
   native providers in :data:`PROVIDER_PRIORITY` order, as upstream does;
 * the custom provider serves CUSTOM_MODEL_NAME, added on load when models.json lacks it.
@@ -21,28 +20,11 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from zen_server.errors import UnknownModelError
+from zen_server.provider_table import PROVIDER_PRIORITY, PROVIDERS, configured_providers, provider_entry
 
 if TYPE_CHECKING:
     from zen_server.config import Settings
 
-PROVIDER_PRIORITY = ("gemini", "openai", "xai", "azure", "dial", "custom", "openrouter")
-PROVIDER_ENV = {
-    "gemini": "GEMINI_API_KEY",
-    "openai": "OPENAI_API_KEY",
-    "xai": "XAI_API_KEY",
-    "azure": "AZURE_OPENAI_API_KEY and AZURE_OPENAI_ENDPOINT",
-    "dial": "DIAL_API_KEY",
-    "custom": "CUSTOM_API_URL",
-    "openrouter": "OPENROUTER_API_KEY",
-}
-RESTRICTION_ENV = {
-    "gemini": "GOOGLE_ALLOWED_MODELS",
-    "openai": "OPENAI_ALLOWED_MODELS",
-    "xai": "XAI_ALLOWED_MODELS",
-    "azure": "AZURE_OPENAI_ALLOWED_MODELS",
-    "dial": "DIAL_ALLOWED_MODELS",
-    "openrouter": "OPENROUTER_ALLOWED_MODELS",
-}
 # Tools whose work is light enough for a cheaper model in auto mode.
 LIGHTWEIGHT_TOOLS = frozenset({"challenge", "apilookup", "listmodels", "version"})
 LIGHTWEIGHT_MAX_SCORE = 12
@@ -121,11 +103,11 @@ class ModelCatalog:
                 )
             )
         restrictions = {
-            provider: allowed
-            for provider in RESTRICTION_ENV
-            if (allowed := settings.allowed_models_for(provider)) is not None
+            entry.name: allowed
+            for entry in PROVIDERS
+            if (allowed := settings.allowed_models_for(entry.name)) is not None
         }
-        return cls(specs, configured_providers(settings), restrictions)
+        return cls(specs, frozenset(configured_providers(settings)), restrictions)
 
     # --- views ------------------------------------------------------------------------
     def all_models(self) -> list[ModelSpec]:
@@ -218,31 +200,10 @@ class ModelCatalog:
         how = "Pass one of these as 'model', or 'auto' to let the server choose."
         if known:
             spec = known[0]
+            entry = provider_entry(spec.provider)
             if spec.provider not in self._configured:
-                why = f"its provider ({spec.provider}) is not configured: set {PROVIDER_ENV[spec.provider]}"
+                why = f"its provider ({spec.provider}) is not configured: set {entry.how_to_enable}"
             else:
-                why = f"it is not allowed by {RESTRICTION_ENV.get(spec.provider, 'the restrictions')}"
+                why = f"it is not allowed by {entry.allowed_models_variable or 'the restrictions'}"
             return f"model '{name}' is not available: {why}. Available models: {listing}. {how}"
         return f"model '{name}' is not known. Available models: {listing}. {how}"
-
-
-def configured_providers(settings: Settings) -> frozenset[str]:
-    def has(secret: Any) -> bool:
-        return secret is not None and bool(secret.get_secret_value().strip())
-
-    found = set()
-    if has(settings.gemini_api_key):
-        found.add("gemini")
-    if has(settings.openai_api_key):
-        found.add("openai")
-    if has(settings.xai_api_key):
-        found.add("xai")
-    if has(settings.openrouter_api_key):
-        found.add("openrouter")
-    if has(settings.dial_api_key):
-        found.add("dial")
-    if has(settings.azure_openai_api_key) and settings.azure_openai_endpoint:
-        found.add("azure")
-    if settings.custom_api_url:
-        found.add("custom")
-    return frozenset(found)

@@ -12,19 +12,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from zen_server.config import Settings
+from zen_server.provider_table import LISTING_ORDER, provider_entry
 from zen_server.tools.base import Tool, ToolContext, ToolResult
 from zen_server.tools.catalog_view import CatalogView, ModelInfo
 from zen_server.tools.validation import validate_arguments
 
-# Display name and the variable that enables each provider, in the order shown.
+# Display name and the variable(s) that enable each provider, in the order shown.
 PROVIDERS: dict[str, tuple[str, str]] = {
-    "gemini": ("Google Gemini", "GEMINI_API_KEY"),
-    "openai": ("OpenAI", "OPENAI_API_KEY"),
-    "azure": ("Azure OpenAI", "AZURE_OPENAI_API_KEY and AZURE_OPENAI_ENDPOINT"),
-    "xai": ("X.AI (Grok)", "XAI_API_KEY"),
-    "dial": ("AI DIAL", "DIAL_API_KEY"),
-    "openrouter": ("OpenRouter", "OPENROUTER_API_KEY"),
-    "custom": ("Custom/Local API", "CUSTOM_API_URL"),
+    entry.name: (entry.label, entry.how_to_enable) for entry in map(provider_entry, LISTING_ORDER)
 }
 
 
