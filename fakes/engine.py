@@ -23,6 +23,7 @@ from fakes._errors import ProviderRequestError
 from fakes.behaviours import FaultContext
 from fakes.control import handle_control
 from fakes.dialects import DIALECTS, Dialect, Endpoint, ParsedCall
+from fakes.dialects.jules import OPERATIONS
 from fakes.reply import reply_text, split_chunks, usage_for
 from fakes.script import FakeRequest, Finish, Script, body_script, json_script, stream_steps
 from fakes.spec import Behaviour, ProviderBehaviour
@@ -33,6 +34,8 @@ CONTROL_PREFIX = "/_fake"
 DEFAULT_MODELS: dict[str, tuple[str, ...]] = {
     "openai": ("gpt-5", "gpt-5-mini", "gpt-4.1", "o3", "o3-mini", "o3-pro", "o4-mini"),
     "gemini": ("gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.0-flash"),
+    # Jules has operations, not models; behaviours and stats key on them.
+    "jules": OPERATIONS,
 }
 
 

@@ -19,6 +19,7 @@ import pytest
 import respx
 
 from fakes.engine import FakeEngine
+from fakes.engines import engine_for
 from fakes.respx_routes import mount_fake
 from fakes.spec import ProviderBehaviour, parse_model
 from fakes.testing import FakeServer
@@ -26,6 +27,7 @@ from fakes.testing import FakeServer
 DEFAULT_BASE_URLS = {
     "openai": "https://api.openai.com",
     "gemini": "https://generativelanguage.googleapis.com",
+    "jules": "https://jules.googleapis.com",
 }
 
 
@@ -67,7 +69,7 @@ def fake_respx() -> Iterator[RespxFactory]:
         ) -> RespxFake:
             if isinstance(behaviour, dict):
                 behaviour = parse_model(ProviderBehaviour, behaviour, "behaviour")
-            engine = FakeEngine(provider, behaviour, seed=seed)
+            engine = engine_for(provider, behaviour, seed=seed)
             url = base_url or DEFAULT_BASE_URLS[provider]
             return RespxFake(engine, url, mount_fake(router, engine, url))
 

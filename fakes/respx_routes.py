@@ -66,7 +66,8 @@ class _ScriptStream(httpx.AsyncByteStream):
 async def play_in_httpx(engine: FakeEngine, request: httpx.Request) -> httpx.Response:
     """Answer one httpx request with the engine, exactly as the wire server would."""
     body = await request.aread()
-    fake = FakeRequest(request.method, request.url.path, dict(request.url.params), body)
+    sent = tuple((k.lower(), v) for k, v in request.headers.items())
+    fake = FakeRequest(request.method, request.url.path, dict(request.url.params), body, sent)
     stack = ExitStack()
     script = stack.enter_context(engine.exchange(fake))
     closed = False

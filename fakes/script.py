@@ -114,9 +114,14 @@ def stream_steps(events: list[bytes], *, first_delay_s: float, chunk_delay_s: fl
 
 @dataclass(frozen=True)
 class FakeRequest:
-    """One HTTP request as both executors hand it to the engine."""
+    """One HTTP request as both executors hand it to the engine (header names lower-cased)."""
 
     method: str
     path: str
     query: dict[str, str]
     body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key == wanted), None)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from fakes._errors import FakeServerError
-from fakes.engine import FakeEngine
+from fakes.engines import engine_for
 from fakes.spec import ProviderBehaviour
 from fakes.wire import WireServer
 
@@ -29,7 +29,7 @@ async def start_servers(specs: Sequence[ListenSpec]) -> list[WireServer]:
     try:
         for spec in specs:
             server = WireServer(
-                FakeEngine(spec.provider, spec.behaviour, seed=spec.seed), spec.host, spec.port
+                engine_for(spec.provider, spec.behaviour, seed=spec.seed), spec.host, spec.port
             )
             await server.start()
             servers.append(server)

@@ -24,8 +24,8 @@ from fakes.behaviours import Fault, LatencySpec
 
 M = TypeVar("M", bound=BaseModel)
 
-ProviderName = Literal["openai", "gemini"]
-PROVIDERS: tuple[ProviderName, ...] = ("openai", "gemini")
+ProviderName = Literal["openai", "gemini", "jules"]
+PROVIDERS: tuple[ProviderName, ...] = ("openai", "gemini", "jules")
 
 
 class StreamSpec(BaseModel):

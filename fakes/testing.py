@@ -27,7 +27,7 @@ import httpx
 from pydantic import BaseModel
 
 from fakes._errors import ControlError, FakeServerError
-from fakes.engine import FakeEngine
+from fakes.engines import engine_for
 from fakes.spec import ProviderBehaviour, parse_model
 from fakes.wire import WireServer
 
@@ -135,6 +135,11 @@ class _Fake:
         return f"{self.base_url}/v1"
 
     @property
+    def jules_base_url(self) -> str:
+        """What a Jules client takes as its API base (the root plus /v1alpha)."""
+        return f"{self.base_url}/v1alpha"
+
+    @property
     def control(self) -> FakeControl:
         return FakeControl(self.base_url)
 
@@ -156,7 +161,7 @@ class FakeServer(_Fake):
         self.provider = provider
         self.host = host
         self.port = port
-        self.engine = FakeEngine(provider, behaviour, seed=seed)
+        self.engine = engine_for(provider, behaviour, seed=seed)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._thread: threading.Thread | None = None

@@ -109,6 +109,7 @@ class WireServer:
     async def _read_request(self, connection: _Connection) -> FakeRequest | None:
         target = b""
         method = b""
+        headers: tuple[tuple[str, str], ...] = ()
         body = bytearray()
         while True:
             event = connection.h11.next_event()
@@ -117,6 +118,7 @@ class WireServer:
                 connection.h11.receive_data(data)
             elif isinstance(event, h11.Request):
                 method, target = event.method, event.target
+                headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in event.headers)
             elif isinstance(event, h11.Data):
                 body += event.data
                 if len(body) > MAX_BODY_BYTES:
@@ -124,7 +126,7 @@ class WireServer:
             elif isinstance(event, h11.EndOfMessage):
                 parts = urlsplit(target.decode("latin-1"))
                 query = dict(parse_qsl(parts.query, keep_blank_values=True))
-                return FakeRequest(method.decode("ascii", "replace"), parts.path, query, bytes(body))
+                return FakeRequest(method.decode("ascii", "replace"), parts.path, query, bytes(body), headers)
             else:  # ConnectionClosed or PAUSED: no further request on this connection
                 return None
 

@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     custom_api_url: str | None = None
     custom_api_key: SecretStr | None = None
     custom_model_name: str = "llama3.2"
+    custom_models_config_path: Path | None = None  # upstream's custom_models.json format
+
+    # --- external agents (upstream names) ----------------------------------------------
+    cli_clients_config_path: Path | None = None  # clink: a client JSON file or a folder of them
+    jules_api_key: SecretStr | None = None
+    jules_base_url: str = "https://jules.googleapis.com/v1alpha"
 
     # --- behaviour (upstream names) ---------------------------------------------------
     default_model: str = "auto"
@@ -100,6 +106,8 @@ class Settings(BaseSettings):
     zen_allowed_roots: str | None = None  # comma separated absolute dirs; unset = any absolute path
     zen_redis_prefix: str = "zen:"
     zen_session_max_in_flight: int | None = Field(default=None, ge=1)
+    # clink: bytes of stdout (and of stderr) kept from a CLI; beyond it the CLI is stopped.
+    zen_clink_max_output_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
 
     @model_validator(mode="after")
     def _refuse_unbuilt_features(self) -> Settings:
@@ -183,7 +191,7 @@ class Settings(BaseSettings):
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value configured, so logs and audit can redact them."""
-        names = [entry.key_variable for entry in PROVIDERS] + ["ZEN_AUTH_TOKEN"]
+        names = [entry.key_variable for entry in PROVIDERS] + ["JULES_API_KEY", "ZEN_AUTH_TOKEN"]
         return tuple(value for name in names if (value := setting_value(self, name)) is not None)
 
 

@@ -14,6 +14,9 @@
     ├── MemoryPressureError           RSS past the critical threshold: new work refused
     ├── DeadlineExceeded              the call's deadline passed
     ├── StorageError                  the conversation store failed (e.g. Redis unreachable)
+    ├── ExternalServiceError          something a tool drives, other than a model, failed
+    │   ├── CliAgentError             clink: the CLI could not start, failed, timed out or overflowed
+    │   └── JulesApiError             jules: the Jules API refused the request or could not be reached
     └── ProviderError                 a model provider failed (carries provider, model)
         ├── TransientProviderError    may succeed if retried: connect, timeout, 429, 5xx, overloaded
         │   └── CircuitOpenError      the breaker for this provider/model is open; not even tried
@@ -90,6 +93,27 @@ class StorageError(ZenError):
     """The conversation store failed; nothing was written partially."""
 
 
+class ExternalServiceError(ZenError):
+    """An external agent or service a tool drives (not a model provider) failed."""
+
+
+class CliAgentError(ExternalServiceError):
+    """A clink CLI failed; ``returncode`` is its exit status (None: killed or never started)."""
+
+    def __init__(self, message: str, *, cli: str, returncode: int | None = None) -> None:
+        super().__init__(message)
+        self.cli = cli
+        self.returncode = returncode
+
+
+class JulesApiError(ExternalServiceError):
+    """The Jules REST API refused a request (``status``) or could not be reached (None)."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class ProviderError(ZenError):
     """A model provider failed."""
 
@@ -134,9 +158,12 @@ class PermanentProviderError(ProviderError):
 __all__ = [
     "AdmissionRejected",
     "CircuitOpenError",
+    "CliAgentError",
     "ConfigurationError",
     "DeadlineExceeded",
+    "ExternalServiceError",
     "FileAccessError",
+    "JulesApiError",
     "MemoryPressureError",
     "PermanentProviderError",
     "PromptTooLargeError",

@@ -20,7 +20,7 @@ from fakes.testing import FakeServer
 # "auto" settles on the 2026 protocol, since both sides speak it.
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("mode", ["legacy", "auto"])]
 
-COMPAT = json.loads((Path(__file__).resolve().parents[2] / "compat" / "upstream-tools.json").read_text())
+COMPAT = json.loads((Path(__file__).resolve().parents[2] / "compat" / "pal-11.8.2-tools.json").read_text())
 COMPAT_TOOLS = ("chat", "challenge", "listmodels", "version")
 MODEL = "llama3.2"
 

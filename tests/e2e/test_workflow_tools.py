@@ -17,7 +17,7 @@ from fakes.testing import FakeServer
 
 pytestmark = pytest.mark.e2e
 
-COMPAT = json.loads((Path(__file__).resolve().parents[2] / "compat" / "upstream-tools.json").read_text())
+COMPAT = json.loads((Path(__file__).resolve().parents[2] / "compat" / "pal-11.8.2-tools.json").read_text())
 MODEL = "llama3.2"
 Connect = Callable[..., AbstractAsyncContextManager[Client]]
 WORKFLOW_TOOLS = ("thinkdeep", "codereview", "debug", "analyze", "testgen", "secaudit", "refactor")

@@ -47,6 +47,9 @@ class ToolResult:
     exchange: ExchangeDraft | None = None
     # The thread this call continued, if any (the executor appends to it, else creates one).
     continuation_id: str | None = None
+    # JSON content normally replaces the envelope (the workflow tools' own documents); set
+    # this to send it inside the envelope as a string, as upstream's jules does.
+    json_in_envelope: bool = False
 
 
 class ConversationReader:
@@ -88,3 +91,11 @@ class Tool(ABC):
     @abstractmethod
     async def run(self, arguments: Mapping[str, Any], ctx: ToolContext) -> ToolResult:
         """Do the work; raise a ZenError subclass with a message the client can act on."""
+
+    def check_configuration(self, settings: Settings) -> None:
+        """Raise ConfigurationError if the tool's own configuration cannot work (run at start).
+
+        Most tools have none; clink reads its CLI client files here, so a broken file stops
+        the server with the file's name instead of failing the first call.
+        """
+        return None

@@ -27,6 +27,7 @@ class CodeReviewTool(WorkflowTool):
         "completes the review with the files. Set review_validation_type to 'internal' to skip the expert."
     )
     system_prompt = CODEREVIEW_PROMPT
+    legacy_fields = frozenset({"confidence"})
     expert_instruction = (
         "Validate the review above: confirm or dismiss each reported issue, add missed ones, and list all "
         "issues ordered by severity, each with location, impact and fix."

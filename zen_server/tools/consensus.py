@@ -122,6 +122,7 @@ class ConsensusTool(WorkflowTool):
         "at once and all opinions come back together, with the models that failed and why. Then synthesise."
     )
     system_prompt = CONSENSUS_PROMPT
+    legacy_fields = frozenset({"use_assistant_model"})
     uses_expert = False
     has_model_field = False
     excluded_fields = frozenset(

@@ -29,6 +29,7 @@ class DocgenTool(WorkflowTool):
         "num_files_documented. The run can only finish when both counts match."
     )
     system_prompt = DOCGEN_PROMPT
+    legacy_fields = frozenset({"use_assistant_model"})
     uses_expert = False
     has_model_field = False
     excluded_fields = frozenset(

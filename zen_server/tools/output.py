@@ -9,7 +9,8 @@ exchange really landed in.
 Tools whose upstream twin answers with its own JSON document (challenge, the workflow
 tools) return ``content_type="json"`` with that document as content; it is passed through
 unchanged, except that a top-level ``"continuation_id": null`` placeholder is filled in
-with the recorded thread's id.
+with the recorded thread's id. ``json_in_envelope`` keeps JSON content inside the envelope
+(jules answers that way upstream).
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def envelope(result: ToolResult, recorded: RecordedExchange | None) -> dict[str,
 
 def render_tool_output(result: ToolResult, recorded: RecordedExchange | None) -> str:
     """The text content the MCP adapter sends back for ``result``."""
-    if result.content_type == "json":
+    if result.content_type == "json" and not result.json_in_envelope:
         passed = _passthrough(result, recorded)
         if passed is not None:
             return passed

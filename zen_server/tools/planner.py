@@ -40,6 +40,8 @@ class PlannerTool(WorkflowTool):
         "the first steps. No external model is called; the plan is yours."
     )
     system_prompt = PLANNER_PROMPT
+    legacy_fields = frozenset({"use_assistant_model"})
+    model_required = False
     uses_expert = False
     requires_findings = False
     excluded_fields = frozenset(

@@ -44,6 +44,7 @@ class PrecommitTool(WorkflowTool):
         "compare_to) and an expert model checks them before you commit."
     )
     system_prompt = PRECOMMIT_PROMPT
+    legacy_fields = frozenset({"confidence"})
     expert_instruction = (
         "Review the pending changes above hunk by hunk: list the issues by severity with location and fix, "
         "then give a verdict: ready to commit, or what blocks it."

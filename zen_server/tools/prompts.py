@@ -35,6 +35,12 @@ PROMPTS: tuple[PromptSpec, ...] = (
         "Use clink with cli_name=<cli> on this request",
     ),
     PromptSpec(
+        "jules",
+        "Start or follow a Google Jules coding session",
+        "jules",
+        "Use jules to start a Jules session on this task, or to check on one",
+    ),
+    PromptSpec(
         "thinkdeeper",
         "Deep, step-by-step reasoning about a hard problem, checked by an expert model",
         "thinkdeep",

@@ -34,8 +34,9 @@ logger = logging.getLogger(__name__)
 CORE_TOOL_CLASSES: tuple[type[Tool], ...] = (ChatTool, ChallengeTool, ListModelsTool, VersionTool)
 # The original server's tools/list order; tools not named here come last, by name.
 UPSTREAM_ORDER = (
-    "chat", "clink", "thinkdeep", "planner", "consensus", "codereview", "precommit", "debug", "secaudit",
-    "docgen", "analyze", "refactor", "tracer", "testgen", "challenge", "apilookup", "listmodels", "version",
+    "chat", "clink", "jules", "thinkdeep", "planner", "consensus", "codereview", "precommit", "debug",
+    "secaudit", "docgen", "analyze", "refactor", "tracer", "testgen", "challenge", "apilookup", "listmodels",
+    "version",
 )  # fmt: skip
 # Modules under zen_server.tools that hold one more tool each, imported when present.
 OPTIONAL_TOOL_MODULES = tuple(
@@ -100,7 +101,10 @@ class ToolRegistry:
         if requested - known:
             logger.warning("DISABLED_TOOLS names unknown tools: %s", sorted(requested - known))
         disabled = (requested & known) - ESSENTIAL_TOOLS
-        return cls((c() for c in classes if c.name not in disabled), disabled=disabled)
+        tools = [c() for c in classes if c.name not in disabled]
+        for tool in tools:
+            tool.check_configuration(settings)
+        return cls(tools, disabled=disabled)
 
     def get(self, name: str) -> Tool:
         tool = self._tools.get(name)

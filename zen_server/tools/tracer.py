@@ -38,6 +38,8 @@ class TracerTool(WorkflowTool):
         "choose with the user first. You trace between calls; the tool structures the work and the output."
     )
     system_prompt = TRACER_PROMPT
+    legacy_fields = frozenset({"use_assistant_model"})
+    model_required = False
     uses_expert = False
     excluded_fields = frozenset({"issues_found", "hypothesis", "temperature", "thinking_mode"})
     extra_fields: ClassVar[FieldSchemas] = {

@@ -24,7 +24,7 @@ from harness.load.wire import WireError
 
 class Params(MeasureParams):
     kind: Literal["tools_compat"]
-    compat_file: str = "compat/upstream-tools.json"  # relative to the repository root
+    compat_file: str = "compat/pal-11.8.2-tools.json"  # relative to the repository root
     # The upstream facts were recorded in auto mode, where ``model`` is a required argument.
     server_env: dict[str, str] = Field(default_factory=lambda: {"DEFAULT_MODEL": "auto"})
 

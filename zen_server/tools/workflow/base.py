@@ -50,9 +50,14 @@ class WorkflowTool(Tool):
     extra_fields: ClassVar[FieldSchemas] = {}
     extra_required: ClassVar[tuple[str, ...]] = ()
     excluded_fields: ClassVar[frozenset[str]] = frozenset()
+    # Step fields 9.4.1 listed and 11.8.2 dropped: not listed, still read when a client sends
+    # them (parse_step), so clients written for either version work unchanged.
+    legacy_fields: ClassVar[frozenset[str]] = frozenset()
     confidence_levels: ClassVar[tuple[str, ...]] = CONFIDENCE_LEVELS
     # Whether the schema offers ``model`` (docgen and consensus do not).
     has_model_field: ClassVar[bool] = True
+    # Whether ``model`` is required when listed (planner and tracer list it as optional).
+    model_required: ClassVar[bool] = True
     # Whether the last step may consult the expert model at all (planner, tracer, docgen: no).
     uses_expert: ClassVar[bool] = True
     default_temperature: ClassVar[float | None] = None
@@ -64,9 +69,10 @@ class WorkflowTool(Tool):
         return build_workflow_schema(
             extra_fields=self.extra_fields,
             extra_required=self.extra_required,
-            excluded=self.excluded_fields,
+            excluded=self.excluded_fields | self.legacy_fields,
             catalog=catalog,
             with_model=self.has_model_field,
+            model_required=self.model_required,
             confidence_levels=self.confidence_levels,
         )
 

@@ -3,7 +3,9 @@
 Every workflow tool's ``tools/list`` entry is the shared step fields, the common model fields
 and the tool's own fields, minus the shared fields the tool does not use. The names, JSON
 types, required lists and enums match the original server's interface
-(``compat/upstream-tools.json``); the descriptions are ours.
+(``compat/pal-11.8.2-tools.json``, PAL MCP Server 11.8.2); the descriptions are ours. Fields
+only the older 9.4.1 interface listed are left out of the listing by each tool's
+``legacy_fields`` but still read by :func:`~zen_server.tools.workflow.step.parse_step`.
 """
 
 from __future__ import annotations
@@ -154,9 +156,14 @@ def build_workflow_schema(
     excluded: Iterable[str] = (),
     catalog: ModelCatalog | None = None,
     with_model: bool = True,
+    model_required: bool = True,
     confidence_levels: tuple[str, ...] = CONFIDENCE_LEVELS,
 ) -> dict[str, Any]:
-    """Shared step fields + common fields + model + the tool's own, minus ``excluded``."""
+    """Shared step fields + common fields + model + the tool's own, minus ``excluded``.
+
+    ``model_required=False`` lists ``model`` without requiring it (planner and tracer, which
+    consult no model, in 11.8.2).
+    """
     dropped = set(excluded)
     properties: dict[str, Any] = {}
     for name, schema in (*STEP_FIELDS.items(), *COMMON_FIELDS.items()):
@@ -174,8 +181,8 @@ def build_workflow_schema(
         properties[name] = dict(schema)
     required = [name for name in STANDARD_REQUIRED if name not in dropped]
     required.extend(name for name in extra_required if name not in required)
-    if with_model:
-        # The original server lists model as required for every tool that takes one.
+    if with_model and model_required:
+        # Upstream requires model of every tool that consults one (in auto mode).
         required.append("model")
     return {
         "type": "object",

@@ -1,4 +1,4 @@
-"""tools/list for the workflow tools and apilookup matches the original server's interface."""
+"""tools/list for the workflow tools and apilookup matches the upstream interface (PAL 11.8.2)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from zen_server.tools.testgen import TestGenTool
 from zen_server.tools.thinkdeep import ThinkDeepTool
 from zen_server.tools.tracer import TracerTool
 
-COMPAT = Path(__file__).resolve().parents[4] / "compat" / "upstream-tools.json"
+COMPAT = Path(__file__).resolve().parents[4] / "compat" / "pal-11.8.2-tools.json"
 TOOLS: list[type[Tool]] = [
     ThinkDeepTool,
     PlannerTool,
@@ -51,7 +51,7 @@ def upstream() -> dict[str, Any]:
 
 def test_every_upstream_workflow_tool_has_a_class_here() -> None:
     covered = {cls.name for cls in TOOLS}
-    expected = set(upstream()) - {"chat", "clink", "challenge", "listmodels", "version"}
+    expected = set(upstream()) - {"chat", "clink", "jules", "challenge", "listmodels", "version"}
     assert covered == expected
 
 
