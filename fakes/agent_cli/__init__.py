@@ -23,6 +23,9 @@ from stdin. What happens next is the *mode*: ``ZEN_FAKE_CLI_MODE``, or a line
                      SIGTERM and never answer: only killing the process group ends it
     env              answer with the names of the environment variables it can see
 
+With ``--answer-file PATH`` among its arguments the fake writes a successful answer to that
+file and nothing to stdout, like CLIs configured with ``output_to_file``.
+
 Every answer starts ``FAKE-CLI-REPLY cli=<name> digest=<12 hex of stdin>`` so a test can
 tell exactly what the server sent (see :func:`fakes.agent_cli.formats.stdin_digest`).
 """

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from fakes.agent_cli.formats import FORMATS, CliFormat, reply_marker
 
 MODE_LINE = re.compile(r"^FAKE-CLI-MODE:\s*([a-z-]+)\s*$", re.MULTILINE)
+ANSWER_FILE_FLAG = "--answer-file"
 REQUEST = re.compile(r"=== USER REQUEST ===\n(.*?)(?:\n\n=== |\n\nAnswer below|\Z)", re.DOTALL)
 
 
@@ -37,7 +38,12 @@ def _answer_text(cli: str, prompt: str, argv: Sequence[str]) -> str:
 
 
 def _success(fmt: CliFormat, prompt: str, argv: Sequence[str]) -> int:
-    _write(fmt.answer(_answer_text(fmt.name, prompt, argv), prompt))
+    answer = fmt.answer(_answer_text(fmt.name, prompt, argv), prompt)
+    if ANSWER_FILE_FLAG in argv:  # the answer goes to the named file instead of stdout
+        with open(argv[list(argv).index(ANSWER_FILE_FLAG) + 1], "w") as out:
+            out.write(answer)
+    else:
+        _write(answer)
     return 0
 
 

@@ -44,9 +44,10 @@ from zen_server.tools.validation import check_prompt_size, validate_arguments
 SHELL_METACHARACTERS = frozenset(";|&$`<>'\"\\\n\r\x00")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 HISTORY_TOKEN_BUDGET = 60_000
-# Seconds kept back from the deadline so a CLI that overruns is stopped by the runner,
-# with its explanation, before the deadline cancels the call.
-DEADLINE_MARGIN_S = KILL_GRACE_S + 1.0
+# Seconds kept back from the deadline so a CLI that overruns is stopped by the runner (a
+# SIGTERM grace, then SIGKILL and reaping), with its explanation, before the deadline
+# cancels the call.
+DEADLINE_MARGIN_S = 2 * KILL_GRACE_S + 1.0
 AGENT_NOTE = (
     "You are answering another AI agent through its MCP server. Use your own tools to read files, "
     "search and run read-only commands; do not ask that agent to do it for you."
@@ -198,12 +199,12 @@ class ClinkTool(Tool):
     def _paths(raw: Sequence[str], field: str, settings: Settings) -> list[str]:
         checked: list[str] = []
         for value in raw:
-            refuse_shell_metacharacters(field, value)
             if value.startswith("data:"):
                 raise ToolInputError(
                     f"clink: {field} takes file paths, not data: URLs; save the image to a file and send "
                     "its absolute path. Nothing was run."
                 )
+            refuse_shell_metacharacters(field, value)
             checked.append(str(validate_path(value, settings.allowed_roots, field=field)))
         return checked
 
