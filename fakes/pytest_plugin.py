@@ -1,6 +1,6 @@
 """pytest fixtures for fake providers. Enable with `pytest_plugins = ["fakes.pytest_plugin"]`.
 
-- `fake_openai`, `fake_gemini`: a `FakeServer` on a free 127.0.0.1 port (real HTTP).
+- `fake_openai`, `fake_gemini`, `fake_jules`: a `FakeServer` on a free 127.0.0.1 port (real HTTP).
 - `fake_respx`: a factory mounting fakes on a respx router, in-process:
 
       async def test_retry(fake_respx):
@@ -52,6 +52,12 @@ def fake_openai() -> Iterator[FakeServer]:
 @pytest.fixture
 def fake_gemini() -> Iterator[FakeServer]:
     with FakeServer("gemini") as server:
+        yield server
+
+
+@pytest.fixture
+def fake_jules() -> Iterator[FakeServer]:
+    with FakeServer("jules") as server:
         yield server
 
 

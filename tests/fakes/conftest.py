@@ -9,10 +9,11 @@ import pytest
 from google import genai
 from google.genai import types
 
-from fakes.pytest_plugin import fake_gemini, fake_openai, fake_respx
+from fakes.pytest_plugin import fake_gemini, fake_jules, fake_openai, fake_respx
 from fakes.testing import FakeServer
 
-__all__ = ["fake_gemini", "fake_openai", "fake_respx"]  # re-exported fixtures for pytest to find
+# Re-exported fixtures for pytest to find.
+__all__ = ["fake_gemini", "fake_jules", "fake_openai", "fake_respx"]
 
 SDK_TIMEOUT_S = 2.0
 

@@ -29,6 +29,9 @@ from zen_server.observability.redaction import Redactor
 from zen_server.resilience.deadline import remaining
 
 API_KEY_HEADER = "x-goog-api-key"
+# Finish this much before the call's deadline, so a silent Jules is reported as such rather
+# than as a bare deadline.
+DEADLINE_MARGIN_S = 0.2
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 
@@ -110,7 +113,7 @@ class JulesClient:
         body: Mapping[str, Any] | None = None,
         params: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        budget = remaining()
+        budget = remaining() - DEADLINE_MARGIN_S
         if budget <= 0:
             raise JulesApiError(f"jules: no time left before the deadline to {what}")
         timeout = httpx.Timeout(
@@ -128,6 +131,11 @@ class JulesClient:
             raise JulesApiError(message) from None
         except httpx.TimeoutException as exc:
             raise JulesApiError(f"jules: {type(exc).__name__} trying to {what}; try again later") from None
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            message = f"jules: the connection to Jules broke before the answer to {what} was complete"
+            raise JulesApiError(
+                f"{message} ({type(exc).__name__}); check the state before repeating"
+            ) from None
         except httpx.HTTPError as exc:
             detail = self._redactor.redact(str(exc)) or type(exc).__name__
             message = f"jules: could not reach Jules to {what} ({detail}); check JULES_BASE_URL"

@@ -136,7 +136,7 @@ def _checked(action: str, args: Mapping[str, Any]) -> dict[str, Any]:
         check_prompt_size(request["prompt"])
     if action == "create":
         source = need("source").strip()
-        if not _SOURCE.match(source):
+        if not _SOURCE.match(source) or {".", ".."} & set(source.split("/")):
             raise ToolInputError(
                 f"jules: source {source!r} is not a Jules source name; send one list_sources returned, "
                 "such as 'sources/github/<owner>/<repo>'"
