@@ -23,6 +23,7 @@ from stdin. What happens next is the *mode*: ``ZEN_FAKE_CLI_MODE``, or a line
                      SIGTERM and never answer: only killing the process group ends it
     env              answer with the names of the environment variables it can see
 
+With ZEN_FAKE_CLI_LOG set, each run appends ``<cli> <mode>`` to that file.
 With ``--answer-file PATH`` among its arguments the fake writes a successful answer to that
 file and nothing to stdout, like CLIs configured with ``output_to_file``.
 

@@ -135,6 +135,10 @@ def main(argv: Sequence[str]) -> int:
     # The newest directive wins: a continued conversation repeats earlier requests.
     found = MODE_LINE.findall(prompt)
     mode = found[-1] if found else os.environ.get("ZEN_FAKE_CLI_MODE", "success")
+    log = os.environ.get("ZEN_FAKE_CLI_LOG")
+    if log:  # one line per run, so a test can count what was started
+        with open(log, "a") as out:
+            out.write(f"{fmt.name} {mode}\n")
     if mode not in MODES:
         sys.stderr.write(f"{fmt.name} fake: unknown mode {mode!r}; choose from {', '.join(MODES)}\n")
         return 2

@@ -15,6 +15,12 @@ from typing import Any
 
 from fakes.agent_cli.formats import CLI_NAMES
 
+# Upstream's role set, with upstream's prompt names (which clink maps to its own prompts).
+UPSTREAM_ROLES: dict[str, dict[str, Any]] = {
+    "default": {"prompt_path": "systemprompts/clink/default.txt"},
+    "planner": {"prompt_path": "systemprompts/clink/default_planner.txt"},
+    "codereviewer": {"prompt_path": "systemprompts/clink/default_codereviewer.txt"},
+}
 # The arguments the built-in configurations add besides the ones that select machine output.
 EXTRA_ARGS = {
     "claude": ["--permission-mode", "plan"],
@@ -37,7 +43,10 @@ def write_cli_clients(
     roles: Mapping[str, Mapping[str, Any]] | None = None,
     working_dir: Path | None = None,
 ) -> Path:
-    """One ``<cli>.json`` per fake CLI in ``folder`` (created); returns the folder."""
+    """One ``<cli>.json`` per fake CLI in ``folder`` (created); returns the folder.
+
+    ``roles`` defaults to upstream's three (default, planner, codereviewer).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     for cli in clis:
         config: dict[str, Any] = {
@@ -45,15 +54,14 @@ def write_cli_clients(
             "command": fake_cli_command(cli),
             "additional_args": EXTRA_ARGS[cli],
             "env": dict(env or {}),
+            "roles": {name: dict(spec) for name, spec in (roles or UPSTREAM_ROLES).items()},
         }
         if timeout_s is not None:
             config["timeout_seconds"] = timeout_s
-        if roles is not None:
-            config["roles"] = {name: dict(spec) for name, spec in roles.items()}
         if working_dir is not None:
             config["working_dir"] = str(working_dir)
         (folder / f"{cli}.json").write_text(json.dumps(config, indent=2))
     return folder
 
 
-__all__ = ["EXTRA_ARGS", "fake_cli_command", "write_cli_clients"]
+__all__ = ["EXTRA_ARGS", "UPSTREAM_ROLES", "fake_cli_command", "write_cli_clients"]

@@ -21,7 +21,7 @@ from fakes.testing import FakeServer
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("mode", ["legacy", "auto"])]
 
 COMPAT = json.loads((Path(__file__).resolve().parents[2] / "compat" / "pal-11.8.2-tools.json").read_text())
-COMPAT_TOOLS = ("chat", "challenge", "listmodels", "version")
+COMPAT_TOOLS = ("chat", "clink", "jules", "challenge", "listmodels", "version")
 MODEL = "llama3.2"
 
 Connect = Callable[..., AbstractAsyncContextManager[Client]]
