@@ -9,18 +9,26 @@ it and applies the settings:
   or any alias is listed;
 * a name may exist on several providers (``gpt-5`` on OpenAI and Azure): resolution prefers
   native providers in :data:`PROVIDER_PRIORITY` order, as upstream does;
-* the custom provider serves CUSTOM_MODEL_NAME, added on load when models.json lacks it.
+* the custom provider serves CUSTOM_MODEL_NAME, added on load when models.json lacks it;
+  CUSTOM_MODELS_CONFIG_PATH (upstream's ``custom_models.json`` format) replaces its built-in
+  models (``providers/custom_models.py``);
+* with OpenRouter configured, a ``vendor/model`` name the catalog lacks is passed through
+  to it with generic capabilities, as upstream does (restrictions still apply). So that
+  clients cannot grow breakers and metric series without end, at most
+  :data:`MAX_PASSTHROUGH_MODELS` distinct such names are taken per process.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from zen_server.errors import UnknownModelError
 from zen_server.provider_table import PROVIDER_PRIORITY, PROVIDERS, configured_providers, provider_entry
+from zen_server.providers.custom_models import load_custom_models
 
 if TYPE_CHECKING:
     from zen_server.config import Settings
@@ -28,6 +36,11 @@ if TYPE_CHECKING:
 # Tools whose work is light enough for a cheaper model in auto mode.
 LIGHTWEIGHT_TOOLS = frozenset({"challenge", "apilookup", "listmodels", "version"})
 LIGHTWEIGHT_MAX_SCORE = 12
+# "vendor/model" with an optional ":variant" (OpenRouter's naming), bounded in length.
+PASSTHROUGH_NAME = re.compile(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}/[A-Za-z0-9][A-Za-z0-9._-]{0,127}(:[A-Za-z0-9._-]{1,32})?$"
+)
+MAX_PASSTHROUGH_MODELS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +61,10 @@ class ModelSpec:
     max_thinking_tokens: int = 0
     # OpenAI-style ``reasoning_effort`` is accepted (o-series, GPT-5).
     supports_reasoning_effort: bool = False
+    # Served by the OpenAI Responses API (/responses), not Chat Completions (o3-pro, codex...).
+    use_responses_api: bool = False
+    # The effort sent when the call names no thinking mode (Responses models).
+    default_reasoning_effort: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -88,10 +105,15 @@ class ModelCatalog:
         self._specs = sorted(specs, key=lambda s: rank.get(s.provider, len(rank)))
         self._configured = configured
         self._restrictions = restrictions or {}
+        self._passthrough: dict[str, ModelSpec] = {}  # lower-cased name -> generic OpenRouter spec
 
     @classmethod
     def from_settings(cls, settings: Settings, specs: list[ModelSpec] | None = None) -> ModelCatalog:
         specs = list(specs if specs is not None else load_builtin_specs())
+        if settings.custom_models_config_path is not None:
+            specs = [s for s in specs if s.provider != "custom"]
+            loaded = load_custom_models(settings.custom_models_config_path)
+            specs += [ModelSpec(**values) for values in loaded]
         custom = settings.custom_model_name.strip()
         if custom and not any(s.provider == "custom" and s.answers_to(custom) for s in specs):
             specs.append(
@@ -140,7 +162,7 @@ class ModelCatalog:
         for spec in self._specs:
             if spec.provider == provider and spec.answers_to(name):
                 return spec
-        return None
+        return self._passthrough.get(name.strip().lower()) if provider == "openrouter" else None
 
     # --- resolution ---------------------------------------------------------------------
     def resolve(self, name: str) -> ModelSpec:
@@ -149,7 +171,36 @@ class ModelCatalog:
             if spec.answers_to(name) and self.is_available(spec):
                 return spec
         known = [s for s in self._specs if s.answers_to(name)]
+        if not known and (passed := self._passed_through(name)) is not None:
+            return passed
         raise UnknownModelError(self._unknown_message(name, known))
+
+    def _passed_through(self, name: str) -> ModelSpec | None:
+        """A generic OpenRouter spec for a ``vendor/model`` name the catalog lacks, if allowed."""
+        wanted = name.strip()
+        if "openrouter" not in self._configured or not PASSTHROUGH_NAME.match(wanted):
+            return None
+        found = self._passthrough.get(wanted.lower())
+        if found is not None:
+            return found
+        spec = ModelSpec(
+            name=wanted,
+            provider="openrouter",
+            context_window=32_768,
+            max_output_tokens=32_768,
+            intelligence_score=9,
+            description=f"{wanted} on OpenRouter (not in the catalog: generic capabilities)",
+        )
+        if not self.is_allowed(spec):
+            return None
+        if len(self._passthrough) >= MAX_PASSTHROUGH_MODELS:
+            raise UnknownModelError(
+                f"model '{wanted}' is not in the catalog and this server already passes "
+                f"{MAX_PASSTHROUGH_MODELS} such OpenRouter models through; use one of those, or a "
+                "catalog model (listmodels shows them)"
+            )
+        self._passthrough[wanted.lower()] = spec
+        return spec
 
     def pick_auto(self, tool_name: str = "chat") -> ModelSpec:
         """DEFAULT_MODEL=auto: the most capable available model (cheaper for light tools)."""

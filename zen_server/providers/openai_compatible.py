@@ -4,7 +4,9 @@ Serves OpenAI, X.AI, OpenRouter, Azure OpenAI, DIAL and custom endpoints (Ollama
 LM Studio): they differ only in the :class:`OpenAIEndpoint` data (base URL, auth header,
 deployments path, api-version query, extra headers, name of the token limit field).
 
-One :meth:`generate` is one non-streaming ``POST .../chat/completions``; no retries, no
+One :meth:`generate` is one non-streaming ``POST .../chat/completions`` (``.../responses``
+for the models the catalog marks ``use_responses_api``, see
+:mod:`~zen_server.providers.openai_responses`); no retries, no
 sleeps, bounded by ``timeout`` (see :mod:`zen_server.providers.http` for the timeout and
 error semantics). Per the catalog entry: ``temperature`` is left out for models that do not
 accept it (o-series, GPT-5), ``reasoning_effort`` is sent from ``thinking_mode`` where
@@ -23,10 +25,8 @@ from zen_server.errors import PermanentProviderError, TransientProviderError
 from zen_server.providers.catalog import ModelCatalog, ModelSpec
 from zen_server.providers.http import make_client, post_json, token_count
 from zen_server.providers.images import data_url, load_image
+from zen_server.providers.openai_responses import REASONING_EFFORT, parse_responses_answer, responses_body
 from zen_server.providers.types import ModelRequest, ModelResponse, ResolvedCall, TokenUsage
-
-# thinking_mode -> OpenAI reasoning_effort ("max" has no equivalent above "high").
-REASONING_EFFORT = {"minimal": "minimal", "low": "low", "medium": "medium", "high": "high", "max": "high"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +42,11 @@ class OpenAIEndpoint:
     token_field: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
     extra_headers: Mapping[str, str] = field(default_factory=dict)
 
-    def url_for(self, api_model: str) -> str:
+    def url_for(self, api_model: str, *, responses: bool = False) -> str:
         base = self.base_url.rstrip("/")
         if self.deployments:
             return f"{base}/openai/deployments/{api_model}/chat/completions"
-        return f"{base}/chat/completions"
+        return f"{base}/responses" if responses else f"{base}/chat/completions"
 
     def headers(self) -> dict[str, str]:
         headers = {"Content-Type": "application/json", "Accept": "application/json", **self.extra_headers}
@@ -92,11 +92,16 @@ class OpenAICompatibleProvider:
 
     async def generate(self, request: ModelRequest, target: ResolvedCall, *, timeout: float) -> ModelResponse:
         spec = self._catalog.spec_for(self.name, target.model) if self._catalog else None
-        body = await self.build_body(request, target, spec)
         endpoint = self._endpoint
+        # Deployment-routed APIs (Azure, DIAL) serve such models through chat completions.
+        responses = spec is not None and spec.use_responses_api and not endpoint.deployments
+        if responses:
+            body = await responses_body(request, target, spec)
+        else:
+            body = await self.build_body(request, target, spec)
         data = await post_json(
             self._client,
-            endpoint.url_for(target.api_model),
+            endpoint.url_for(target.api_model, responses=responses),
             body=body,
             headers=endpoint.headers(),
             params={"api-version": endpoint.api_version} if endpoint.api_version else None,
@@ -107,6 +112,8 @@ class OpenAICompatibleProvider:
             model=target.model,
             secrets=(endpoint.api_key,) if endpoint.api_key else (),
         )
+        if responses:
+            return parse_responses_answer(self.name, data, target)
         return self.parse_answer(data, target)
 
     async def build_body(
