@@ -1,4 +1,4 @@
-"""fakes: fake OpenAI and Gemini providers you can break on purpose, repeatably.
+"""fakes: fake OpenAI, Gemini and Jules APIs and fake AI CLIs you can break on purpose, repeatably.
 
 Real HTTP servers that the official SDKs cannot tell from the real APIs; behaviours
 (latency, faults) set at start or through the /_fake control API; the same behaviours

@@ -36,7 +36,7 @@ def _port(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="zen-fakes", description="Fake OpenAI and Gemini providers with faults."
+        prog="zen-fakes", description="Fake OpenAI, Gemini and Jules APIs with faults."
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve one or more fake providers")

@@ -146,6 +146,7 @@ class ClinkTool(Tool):
             role_prompt=None if in_argument else system_prompt,
         )
         budget = min(float(client.timeout_s), remaining() - DEADLINE_MARGIN_S)
+        redactor = Redactor(settings.secrets())
         await ctx.report_progress(0, None, f"running {client.name} ({role.name})")
         run = await run_cli(
             client,
@@ -154,14 +155,15 @@ class ClinkTool(Tool):
             system_prompt=system_prompt if in_argument else None,
             timeout_s=max(budget, 0.1),
             max_output_bytes=settings.zen_clink_max_output_bytes,
-            redact=Redactor(settings.secrets()).redact,
+            redact=redactor.redact,
         )
         content, limit_facts = fit_answer(client.name, run.answer.text)
         metadata: dict[str, Any] = {
             "tool_name": self.name,
             "cli_name": client.name,
             "role": role.name,
-            "command": list(run.command),
+            # An operator may have put a key among the configured arguments.
+            "command": [redactor.redact(part) for part in run.command],
             "duration_seconds": round(run.duration_s, 3),
             "parser": client.kind.parser,
             "return_code": run.returncode,

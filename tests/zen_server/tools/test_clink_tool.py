@@ -219,3 +219,14 @@ def test_a_broken_client_file_stops_the_registry_naming_the_file(tmp_path: Path)
     with pytest.raises(ConfigurationError, match=str(bad)):
         ToolRegistry.default(Settings(cli_clients_config_path=bad))
     assert "clink" not in ToolRegistry.default(Settings(cli_clients_config_path=bad, disabled_tools="clink"))
+
+
+async def test_keys_among_configured_arguments_are_not_reported(tmp_path: Path, call_tool: CallTool) -> None:
+    folder = write_cli_clients(tmp_path / "c", clis=("gemini",))
+    config = json.loads((folder / "gemini.json").read_text())
+    config["additional_args"] += ["--api-key=AIzaSyD-not-a-real-key-0123456789"]
+    (folder / "gemini.json").write_text(json.dumps(config))
+    settings = Settings(cli_clients_config_path=folder)
+    _, _, envelope = await call_tool(ClinkTool(), call_args(cli_name="gemini"), settings=settings)
+    command = " ".join(envelope["metadata"]["command"])
+    assert "--api-key=[REDACTED]" in command and "AIzaSyD" not in command
