@@ -103,7 +103,16 @@ class Settings(BaseSettings):
     zen_breaker_half_open_probes: int = Field(default=1, ge=1)
     zen_store_max_threads: int = Field(default=10_000, ge=1)
     zen_store_memory_share: float = Field(default=0.25, gt=0, le=1)
-    zen_allowed_roots: str | None = None  # comma separated absolute dirs; unset = any absolute path
+    zen_allowed_roots: str | None = None  # comma separated dirs; unset = anywhere the deny list allows
+    zen_file_io_threads: int = Field(default=4, ge=1, le=64)
+    zen_file_read_timeout_s: float = Field(default=10.0, gt=0)
+    zen_max_image_mb: int = Field(default=20, ge=1, le=100)
+    zen_http_max_sessions: int = Field(default=1000, ge=1)
+    zen_http_sessions_per_client: int = Field(default=32, ge=1)
+    zen_http_session_idle_s: float = Field(default=1800.0, gt=0)
+    zen_http_unused_session_s: float = Field(default=60.0, gt=0)
+    zen_http_header_timeout_s: float = Field(default=10.0, gt=0)
+    zen_http_body_timeout_s: float = Field(default=30.0, gt=0)
     zen_redis_prefix: str = "zen:"
     zen_session_max_in_flight: int | None = Field(default=None, ge=1)
     # clink: bytes of stdout (and of stderr) kept from a CLI; beyond it the CLI is stopped.

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 from zen_server.config import Settings
 from zen_server.conversation.service import ConversationService, RecordedExchange
 from zen_server.errors import AdmissionRejected, DeadlineExceeded, ZenError
+from zen_server.files import FileAccess
 from zen_server.observability.events import Observer, ToolCallFinished, ToolOutcome
 from zen_server.providers.catalog import ModelCatalog
 from zen_server.providers.types import ModelCaller
@@ -138,6 +139,7 @@ class ToolExecutor:
         observer: Observer,
         *,
         render: OutputRenderer = render_tool_output,
+        files: FileAccess | None = None,
     ) -> None:
         self._registry = registry
         self._conversation = conversation_service
@@ -147,6 +149,7 @@ class ToolExecutor:
         self._settings = settings
         self._observer = observer
         self._render = render
+        self._files = files or FileAccess.from_settings(settings)
 
     async def call(
         self,
@@ -193,6 +196,7 @@ class ToolExecutor:
                 conversation=self._conversation,
                 request_id=request_id,
                 progress=progress,
+                file_access=self._files,
             )
             async with deadline_scope(self._settings.deadline_for(tool.name), what=f"tool '{tool.name}'"):
                 raw = await tool.run(validated, ctx)

@@ -17,6 +17,7 @@ from zen_server.conversation.service import ConversationService
 from zen_server.conversation.types import ConversationStore
 from zen_server.errors import ConfigurationError
 from zen_server.executor import ToolExecutor
+from zen_server.files import FileAccess
 from zen_server.observability.events import SystemEvent
 from zen_server.observability.hub import ObservabilityHub
 from zen_server.observability.ops import ops_routes
@@ -42,6 +43,7 @@ class ZenApp:
     memory_guard: MemoryGuard
     admission: AdmissionController
     registry: ToolRegistry
+    files: FileAccess
     executor: ToolExecutor
 
     async def start(self, **facts: object) -> None:
@@ -57,6 +59,7 @@ class ZenApp:
         await self.gateway.aclose()
         await self.conversation.aclose()
         await self.memory_guard.aclose()
+        self.files.pool.shutdown()
         await self.hub.aclose()
 
     async def readiness(self) -> ReadinessReport:
@@ -102,7 +105,8 @@ def build_app(settings: Settings) -> ZenApp:
         memory_guard.on_pressure(_shed_threads(store))
     admission = AdmissionController.from_settings(settings, hub, memory_guard)
     registry = ToolRegistry.default(settings)
-    executor = ToolExecutor(registry, conversation, gateway, catalog, admission, settings, hub)
+    files = FileAccess.from_settings(settings)
+    executor = ToolExecutor(registry, conversation, gateway, catalog, admission, settings, hub, files=files)
     return ZenApp(
         settings=settings,
         hub=hub,
@@ -113,6 +117,7 @@ def build_app(settings: Settings) -> ZenApp:
         memory_guard=memory_guard,
         admission=admission,
         registry=registry,
+        files=files,
         executor=executor,
     )
 

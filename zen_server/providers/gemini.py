@@ -88,7 +88,7 @@ class GeminiProvider:
             parts: list[dict[str, Any]] = [{"text": message.content}]
             if images_ok and message.role == "user":
                 for ref in message.images:
-                    mime, data = await load_image(ref)
+                    mime, data = load_image(ref)
                     parts.append({"inlineData": {"mimeType": mime, "data": data}})
             contents.append({"role": "model" if message.role == "assistant" else "user", "parts": parts})
         config: dict[str, Any] = {}

@@ -125,7 +125,7 @@ class OpenAICompatibleProvider:
             if message.images and images_ok and message.role == "user":
                 parts: list[dict[str, Any]] = [{"type": "text", "text": message.content}]
                 for ref in message.images:
-                    mime, data = await load_image(ref)
+                    mime, data = load_image(ref)
                     parts.append({"type": "image_url", "image_url": {"url": data_url(mime, data)}})
                 messages.append({"role": message.role, "content": parts})
             else:

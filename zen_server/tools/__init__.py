@@ -9,7 +9,7 @@ from zen_server.tools.base import ConversationReader, ExchangeDraft, Tool, ToolC
 from zen_server.tools.catalog_view import CatalogView, ModelInfo
 from zen_server.tools.challenge import ChallengeTool
 from zen_server.tools.chat import ChatTool
-from zen_server.tools.files import EmbeddedFiles, embed_files, expand_paths, expand_paths_async, validate_path
+from zen_server.tools.files import EmbeddedFiles, embed_files
 from zen_server.tools.listmodels import ListModelsTool
 from zen_server.tools.output import envelope, render_tool_output
 from zen_server.tools.prompts import PROMPTS, PromptSpec, find_prompt, render_prompt
@@ -49,13 +49,10 @@ __all__ = [
     "compose_user_message",
     "embed_files",
     "envelope",
-    "expand_paths",
-    "expand_paths_async",
     "find_prompt",
     "render_prompt",
     "render_tool_output",
     "select_model",
     "tool_listing",
     "validate_arguments",
-    "validate_path",
 ]

@@ -1,8 +1,9 @@
 """The Tool interface: validated arguments in, a ToolResult out.
 
 Tools know nothing of transports, metrics, retries or storage. They read a thread through
-``ctx.conversation`` and ask models through ``ctx.models``; the executor alone records the
-exchange the result carries, the metrics and the audit line.
+``ctx.conversation``, client paths through ``ctx.files`` (the file-access policy) and ask
+models through ``ctx.models``; the executor alone records the exchange the result carries,
+the metrics and the audit line.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from zen_server.files import FileAccess, shared_pool
 
 if TYPE_CHECKING:
     from zen_server.config import Settings
@@ -67,6 +70,15 @@ class ToolContext:
     conversation: ConversationReader
     request_id: str
     progress: ProgressCallback | None = None
+    # The server's file-access policy; built from ``settings`` when a caller gives none.
+    file_access: FileAccess | None = None
+
+    @property
+    def files(self) -> FileAccess:
+        """Every path a tool reads goes through this (``zen_server.files``)."""
+        if self.file_access is None:
+            self.file_access = FileAccess.from_settings(self.settings, shared_pool())
+        return self.file_access
 
     async def report_progress(
         self, done: float, total: float | None = None, message: str | None = None

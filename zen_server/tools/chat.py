@@ -11,18 +11,18 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from zen_server.config import Settings
-from zen_server.errors import FileAccessError, PermanentProviderError
+from zen_server.errors import PermanentProviderError
 from zen_server.providers.types import ChatMessage, ModelRequest, ThinkingMode
 from zen_server.tools.base import ExchangeDraft, Tool, ToolContext, ToolResult
 from zen_server.tools.catalog_view import CatalogView
 from zen_server.tools.chat_prompt import AGENT_TURN_NOTE, CHAT_SYSTEM_PROMPT, with_locale
-from zen_server.tools.files import expand_paths_async, take_prompt_file, validate_path
+from zen_server.tools.files import take_prompt_file
 from zen_server.tools.request_context import (
     compose_user_message,
     ensure_room_for_exchange,
+    load_images,
     requested_model_name,
     select_model,
-    validate_images,
 )
 from zen_server.tools.schema import (
     continuation_field,
@@ -82,18 +82,15 @@ class ChatTool(Tool):
 
     async def run(self, arguments: Mapping[str, Any], ctx: ToolContext) -> ToolResult:
         args = validate_arguments(self.name, self.input_schema(ctx.catalog, ctx.settings), arguments)
-        roots = ctx.settings.allowed_roots
-        working_dir = validate_path(
-            args["working_directory_absolute_path"], roots, field="working_directory_absolute_path"
+        files_policy = ctx.files
+        await files_policy.check(
+            args["working_directory_absolute_path"], field="working_directory_absolute_path", kind="dir"
         )
-        if not working_dir.is_dir():
-            raise FileAccessError(
-                f"working_directory_absolute_path: {working_dir} is not a directory; "
-                "send an existing directory"
-            )
         prompt: str = args["prompt"]
-        files = await expand_paths_async(args.get("absolute_file_paths") or [], roots)
-        prompt_from_file, files = await take_prompt_file(files)
+        expanded = await files_policy.expand(
+            args.get("absolute_file_paths") or [], field="absolute_file_paths"
+        )
+        prompt_from_file, files = await take_prompt_file(expanded.files, files_policy)
         if prompt_from_file is not None:
             prompt = prompt_from_file
         else:
@@ -104,10 +101,10 @@ class ChatTool(Tool):
         ensure_room_for_exchange(thread, ctx.settings)
         model = select_model(ctx.catalog, ctx.settings, self.name, args.get("model"), thread)
         images: list[str] = list(args.get("images") or [])
-        validate_images(images, model, roots)
+        image_data = await load_images(images, model, files_policy)
 
         message = await compose_user_message(
-            prompt=prompt, files=files, thread=thread, model=model, settings=ctx.settings
+            prompt=prompt, files=files, thread=thread, model=model, settings=ctx.settings, access=files_policy
         )
         thinking: ThinkingMode | None = args.get("thinking_mode") if model.supports_thinking else None
         temperature: float | None = None
@@ -117,7 +114,7 @@ class ChatTool(Tool):
             model=model.name,
             messages=(
                 ChatMessage("system", with_locale(CHAT_SYSTEM_PROMPT, ctx.settings.locale)),
-                ChatMessage("user", message.text, images=tuple(images)),
+                ChatMessage("user", message.text, images=image_data),
             ),
             temperature=temperature,
             thinking_mode=thinking,
@@ -140,6 +137,8 @@ class ChatTool(Tool):
         }
         if message.omitted_files:
             metadata["files_omitted"] = list(message.omitted_files)
+        if expanded.withheld:
+            metadata["files_withheld"] = list(expanded.withheld)
         return ToolResult(
             content=f"{response.text}\n\n---\n\n{AGENT_TURN_NOTE}",
             metadata=metadata,

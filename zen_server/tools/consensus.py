@@ -172,8 +172,8 @@ class ConsensusTool(WorkflowTool):
 
     async def run(self, arguments: Mapping[str, Any], ctx: ToolContext) -> ToolResult:
         step = parse_step(arguments, self.step_rules())
-        sources.check_paths(step.relevant_files, ctx.settings, tool=self.name, field="relevant_files")
-        sources.check_paths(step.images, ctx.settings, tool=self.name, field="images")
+        await sources.check_paths(step.relevant_files, ctx.files, tool=self.name, field="relevant_files")
+        await sources.check_images(step.images, ctx.files, tool=self.name)
         roster = _models(step.extras.get("models")) if step.step_number == 1 else []
         for entry in roster:
             ctx.catalog.resolve(entry["model"])  # an unknown name is the caller's mistake: say so now
@@ -217,9 +217,9 @@ class ConsensusTool(WorkflowTool):
         self, step: StepInput, roster: list[dict[str, str]], ctx: ToolContext
     ) -> list[Outcome]:
         budget = budget_for(ctx, "auto")
-        embedded = await sources.embed_files(
-            step.relevant_files, ctx.settings, token_budget=budget.file_tokens
-        )
+        embedded = await sources.embed_files(step.relevant_files, ctx.files, token_budget=budget.file_tokens)
+        # Read once under the file policy, sent to every model as data URLs.
+        images = await ctx.files.load_images(step.images)
         proposal = step.step
         if embedded.text:
             proposal += f"\n\n=== CONTEXT FILES ===\n{embedded.text}\n=== END CONTEXT FILES ==="
@@ -230,7 +230,7 @@ class ConsensusTool(WorkflowTool):
                 model=entry["model"],
                 messages=(
                     ChatMessage(role="system", content=CONSENSUS_PROMPT.format(stance=stance)),
-                    ChatMessage(role="user", content=proposal, images=step.images),
+                    ChatMessage(role="user", content=proposal, images=images),
                 ),
                 thinking_mode="medium",
                 tool_name=self.name,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from zen_server.config import Settings
 from zen_server.errors import ToolInputError
+from zen_server.files import FileAccess
 from zen_server.tools.base import ToolContext
 from zen_server.tools.workflow import (
     RunState,
@@ -89,18 +89,18 @@ class PrecommitTool(WorkflowTool):
         if compare_to is not None and not isinstance(compare_to, str):
             raise ToolInputError("precommit: 'compare_to' must be a string naming a branch, tag or commit")
 
-    def check_extra_paths(self, step: StepInput, settings: Settings) -> None:
+    async def check_extra_paths(self, step: StepInput, files: FileAccess) -> None:
         path = step.extras.get("path")
         if path is not None:
             if not isinstance(path, str):
                 raise ToolInputError("precommit: 'path' must be a string: the repository's absolute path")
-            sources.check_path(path, settings, tool=self.name, field="path", want_dir=True)
+            await sources.check_path(path, files, tool=self.name, field="path", kind="dir")
 
     async def on_step(self, step: StepInput, run: RunState, ctx: ToolContext) -> RunState:
         path = step.extras.get("path")
         if not isinstance(path, str):
             return run
-        root = await git_state.repository_root(Path(path), tool=self.name)
+        root = await git_state.repository_root(Path(path), tool=self.name, files=ctx.files)
         compare_to = step.extras.get("compare_to")
         if isinstance(compare_to, str):
             await git_state.verify_ref(root, compare_to, tool=self.name)
@@ -133,6 +133,7 @@ class PrecommitTool(WorkflowTool):
             include_staged=bool(self._setting(step, run, "include_staged", True)),
             include_unstaged=bool(self._setting(step, run, "include_unstaged", True)),
             tool=self.name,
+            policy=ctx.files.policy,
         )
         return {**sections, **snapshot.sections()}
 

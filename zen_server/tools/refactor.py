@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from zen_server.config import Settings
+from zen_server.files import FileAccess
 from zen_server.tools.workflow import RunState, StepInput, Vocabulary, WorkflowTool, sources
 from zen_server.tools.workflow.schema import FieldSchemas
 
@@ -68,11 +68,11 @@ class RefactorTool(WorkflowTool):
         examples = [str(p) for s in run.steps for p in (s.extras.get("style_guide_examples") or [])]
         return tuple(dict.fromkeys([*run.relevant_files, *examples]))
 
-    def check_extra_paths(self, step: StepInput, settings: Settings) -> None:
+    async def check_extra_paths(self, step: StepInput, files: FileAccess) -> None:
         examples = step.extras.get("style_guide_examples") or []
         if isinstance(examples, list):
-            sources.check_paths(
-                [str(p) for p in examples], settings, tool=self.name, field="style_guide_examples"
+            await sources.check_paths(
+                [str(p) for p in examples], files, tool=self.name, field="style_guide_examples"
             )
 
 

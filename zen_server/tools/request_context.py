@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from zen_server.config import Settings
 from zen_server.conversation.budget import TokenBudget
@@ -24,8 +23,9 @@ from zen_server.conversation.history import (
 )
 from zen_server.conversation.types import Thread
 from zen_server.errors import ThreadTurnLimitError, ToolInputError
+from zen_server.files import FileAccess
 from zen_server.tools.catalog_view import CatalogView, ModelInfo
-from zen_server.tools.files import embed_files, validate_path
+from zen_server.tools.files import embed_files
 
 
 def select_model(
@@ -56,16 +56,14 @@ def ensure_room_for_exchange(thread: Thread | None, settings: Settings) -> None:
         )
 
 
-def validate_images(images: Sequence[str], model: ModelInfo, allowed_roots: Sequence[Path]) -> None:
-    """Images are data: URLs or existing absolute paths, and only for models that accept images."""
+async def load_images(images: Sequence[str], model: ModelInfo, access: FileAccess) -> tuple[str, ...]:
+    """Images as data URLs, read under the file policy, and only for models that accept images."""
     if images and not model.supports_images:
         raise ToolInputError(
             f"model {model.name} does not accept images; send them to a model that does "
             "(see listmodels) or leave images out"
         )
-    for image in images:
-        if not image.startswith("data:"):
-            validate_path(image, allowed_roots, field="images")
+    return await access.load_images(images, field="images")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +83,12 @@ async def compose_user_message(
     thread: Thread | None,
     model: ModelInfo,
     settings: Settings,
+    access: FileAccess,
     files_title: str = "CONTEXT FILES",
 ) -> UserMessage:
     """History (if continuing), the request, its files and follow-up guidance, within budget."""
     budget = TokenBudget.for_context_window(model.context_window)
-    current = await embed_files(files, budget.file_tokens)
+    current = await embed_files(files, budget.file_tokens, access)
     parts: list[str] = []
     included_turns = 0
     embedded = list(current.included)
@@ -97,7 +96,7 @@ async def compose_user_message(
     if thread is not None:
         requested = set(files)
         older = [f for f in conversation_files(thread.turns) if f not in requested]
-        previous = await embed_files(older, budget.file_tokens - current.tokens)
+        previous = await embed_files(older, budget.file_tokens - current.tokens, access)
         history = build_history(
             thread,
             token_budget=budget.history_tokens,
@@ -121,6 +120,6 @@ __all__ = [
     "UserMessage",
     "compose_user_message",
     "ensure_room_for_exchange",
+    "load_images",
     "select_model",
-    "validate_images",
 ]

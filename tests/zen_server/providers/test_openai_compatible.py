@@ -8,7 +8,7 @@ import pytest
 import respx
 
 from zen_server.config import Settings
-from zen_server.errors import PermanentProviderError, TransientProviderError
+from zen_server.errors import FileAccessError, PermanentProviderError, TransientProviderError
 from zen_server.providers.catalog import ModelCatalog
 from zen_server.providers.factory import endpoint_for
 from zen_server.providers.http import attempt_status
@@ -220,17 +220,25 @@ async def test_custom_endpoint_without_key_sends_no_authorization(make_settings:
 
 
 @respx.mock
-async def test_images_are_sent_as_data_url_parts(openai: OpenAICompatibleProvider, tmp_path: object) -> None:
-    from pathlib import Path
-
-    image = Path(str(tmp_path)) / "pic.png"
-    image.write_bytes(b"\x89PNG fake")
+async def test_images_are_sent_as_data_url_parts(openai: OpenAICompatibleProvider) -> None:
     route = respx.post(URL).respond(200, json=ok_body())
-    req = ModelRequest(model="gpt-5", messages=(ChatMessage("user", "look", images=(str(image),)),))
+    image = "data:image/png;base64,iVBORw0KGgo="
+    req = ModelRequest(model="gpt-5", messages=(ChatMessage("user", "look", images=(image,)),))
     await openai.generate(req, GPT5, timeout=5)
     content = json.loads(route.calls.last.request.content)["messages"][0]["content"]
     assert content[0] == {"type": "text", "text": "look"}
-    assert content[1]["image_url"]["url"].startswith("data:image/png;base64,")
+    assert content[1]["image_url"]["url"] == image
+
+
+async def test_a_provider_never_opens_an_image_path(
+    openai: OpenAICompatibleProvider, tmp_path: object
+) -> None:
+    # Tools load images under the file policy; a path reaching a provider is a bug, never read.
+    route = respx.post(URL).respond(200, json=ok_body())
+    req = ModelRequest(model="gpt-5", messages=(ChatMessage("user", "look", images=("/etc/hostname",)),))
+    with pytest.raises(FileAccessError, match="server bug"):
+        await openai.generate(req, GPT5, timeout=5)
+    assert not route.called
 
 
 def test_scrub_leaves_text_alone_for_a_short_dummy_key_but_removes_real_keys() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 
 import pytest
 
@@ -40,15 +39,18 @@ async def uncatalogued() -> AsyncIterator[OpenAICompatibleProvider]:
     await provider.aclose()
 
 
-async def test_gemini_sends_user_images_inline_from_data_urls_and_files(
-    gemini: GeminiProvider, gemini_catalog: ModelCatalog, tmp_path: Path
+async def test_gemini_sends_user_images_inline_from_data_urls(
+    gemini: GeminiProvider, gemini_catalog: ModelCatalog
 ) -> None:
-    png = tmp_path / "shot.png"
-    png.write_bytes(b"\x89PNG fake")
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n").decode()
     request = ModelRequest(
         model="pro",
         messages=(
-            ChatMessage("user", "what is this?", images=("data:image/jpeg;base64,QUJD", str(png))),
+            ChatMessage(
+                "user",
+                "what is this?",
+                images=("data:image/jpeg;base64,QUJD", f"data:image/png;base64,{png}"),
+            ),
             ChatMessage("assistant", "a cat", images=("data:image/jpeg;base64,SUdOT1JF",)),
         ),
     )
@@ -59,7 +61,7 @@ async def test_gemini_sends_user_images_inline_from_data_urls_and_files(
     assert user_parts == [
         {"text": "what is this?"},
         {"inlineData": {"mimeType": "image/jpeg", "data": "QUJD"}},
-        {"inlineData": {"mimeType": "image/png", "data": base64.b64encode(b"\x89PNG fake").decode()}},
+        {"inlineData": {"mimeType": "image/png", "data": png}},
     ]
     assert body["contents"][1]["parts"] == [{"text": "a cat"}]  # images only travel in user turns
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Any
 
@@ -216,10 +217,11 @@ async def test_expired_continuation_fails_clearly(call_tool: Any, project: Path)
 
 
 async def test_images_need_a_model_that_sees_them(call_tool: Any, models: Any, project: Path) -> None:
+    png = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(8)).decode()
     with pytest.raises(ToolInputError, match="does not accept images"):
-        await call_tool(CHAT, args(project, model="flash", images=["data:image/png;base64,AAAA"]))
-    await call_tool(CHAT, args(project, images=["data:image/png;base64,AAAA"]))
-    assert models.requests[0].messages[-1].images == ("data:image/png;base64,AAAA",)
+        await call_tool(CHAT, args(project, model="flash", images=[png]))
+    await call_tool(CHAT, args(project, images=[png]))
+    assert models.requests[0].messages[-1].images == (png,)
 
 
 class _ExpiredReader:

@@ -32,6 +32,7 @@ from zen_server.tools.workflow.step import StepInput, StepRules, parse_step
 
 if TYPE_CHECKING:
     from zen_server.config import Settings
+    from zen_server.files import FileAccess
     from zen_server.providers.catalog import ModelCatalog
 
 DEFAULT_INSTRUCTION = (
@@ -92,7 +93,7 @@ class WorkflowTool(Tool):
         """Called with the new run state of every step; may add tool data (precommit's repo)."""
         return run
 
-    def check_extra_paths(self, step: StepInput, settings: Settings) -> None:
+    async def check_extra_paths(self, step: StepInput, files: FileAccess) -> None:
         """Check paths the tool's own fields carry (refactor's style examples, precommit's path)."""
 
     def expert_files(self, run: RunState) -> tuple[str, ...]:
@@ -150,7 +151,7 @@ class WorkflowTool(Tool):
     async def run(self, arguments: Mapping[str, Any], ctx: ToolContext) -> ToolResult:
         step = parse_step(arguments, self.step_rules())
         self.validate_step(step)
-        self._check_sources(step, ctx.settings)
+        await self._check_sources(step, ctx.files)
         model = self._model_for(step, ctx)
         continuation = await resolve_continuation(ctx.conversation, step, self.name)
         run = self._advance(step, continuation)
@@ -223,7 +224,7 @@ class WorkflowTool(Tool):
             ), None
         budget = expert.budget_for(ctx, model)
         embedded = await sources.embed_files(
-            self.expert_files(run), ctx.settings, token_budget=budget.file_tokens
+            self.expert_files(run), ctx.files, token_budget=budget.file_tokens
         )
         history = expert.history_before_run(
             continuation.thread,
@@ -260,10 +261,10 @@ class WorkflowTool(Tool):
         )
         return response, reply
 
-    def _check_sources(self, step: StepInput, settings: Settings) -> None:
-        sources.check_paths(step.relevant_files, settings, tool=self.name, field="relevant_files")
-        sources.check_paths(step.images, settings, tool=self.name, field="images")
-        self.check_extra_paths(step, settings)
+    async def _check_sources(self, step: StepInput, files: FileAccess) -> None:
+        await sources.check_paths(step.relevant_files, files, tool=self.name, field="relevant_files")
+        await sources.check_images(step.images, files, tool=self.name)
+        await self.check_extra_paths(step, files)
         for raw in step.files_checked:
             # Checked files may have moved since; only their form is checked, not their existence.
             if not PurePath(raw).is_absolute():

@@ -127,11 +127,13 @@ async def consult_expert(
     temperature: float | None,
     thinking_mode: ThinkingMode | None,
 ) -> ModelResponse:
+    # Paths become data URLs here, read under the file policy; providers never touch the disk.
+    images = await ctx.files.load_images(prompt.images)
     request = ModelRequest(
         model=model,
         messages=(
             ChatMessage(role="system", content=prompt.system),
-            ChatMessage(role="user", content=prompt.user, images=prompt.images),
+            ChatMessage(role="user", content=prompt.user, images=images),
         ),
         temperature=temperature,
         thinking_mode=thinking_mode,

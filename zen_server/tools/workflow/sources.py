@@ -1,46 +1,46 @@
 """The paths a workflow step names: checked when the step arrives, embedded at the end.
 
-A thin layer over ``zen_server.tools.files`` so the workflow tools follow exactly the path
-rule of every other tool (absolute, existing, inside ZEN_ALLOWED_ROOTS when set). Checking
-happens on every step, so a wrong path is reported while the agent still knows why it named
-it, not at the final step; reading happens once, at the end, within a token budget.
+A thin layer over the file-access policy (``ctx.files``, ``zen_server.files``) so the
+workflow tools follow exactly the path rule of every other tool. Checking happens on every
+step, so a wrong path is reported while the agent still knows why it named it, not at the
+final step; reading happens once, at the end, within a token budget, and re-applies the rule.
+Images are checked here (type, signature, size) and loaded as data URLs only for the model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from zen_server.errors import FileAccessError
-from zen_server.tools import files
+from zen_server.files import FileAccess
+from zen_server.files.access import PathKind
+from zen_server.tools import files as embedding
 from zen_server.tools.files import EmbeddedFiles
 
-if TYPE_CHECKING:
-    from zen_server.config import Settings
 
-
-def check_path(raw: str, settings: Settings, *, tool: str, field: str, want_dir: bool = False) -> Path:
+async def check_path(raw: str, access: FileAccess, *, tool: str, field: str, kind: PathKind = "any") -> Path:
     """Resolve ``raw`` under the server's path rule or raise FileAccessError saying what to send."""
-    if raw.startswith("data:"):
-        return Path(raw)  # images may be inline data URLs: nothing on disk to check
-    resolved = files.validate_path(raw, settings.allowed_roots, field=f"{tool} {field}")
-    if want_dir and not resolved.is_dir():
-        raise FileAccessError(f"{tool} {field}: {raw} is not a directory; send the repository's directory")
-    return resolved
+    return await access.check(raw, field=f"{tool} {field}", kind=kind)
 
 
-def check_paths(paths: Iterable[str], settings: Settings, *, tool: str, field: str) -> None:
-    for raw in paths:
-        check_path(raw, settings, tool=tool, field=field)
+async def check_paths(paths: Iterable[str], access: FileAccess, *, tool: str, field: str) -> None:
+    await access.check_all(paths, field=f"{tool} {field}")
 
 
-async def embed_files(paths: Sequence[str], settings: Settings, *, token_budget: int) -> EmbeddedFiles:
+async def check_images(images: Iterable[str], access: FileAccess, *, tool: str) -> None:
+    for image in images:
+        await access.check_image(image, field=f"{tool} images")
+
+
+async def embed_files(paths: Sequence[str], access: FileAccess, *, token_budget: int) -> EmbeddedFiles:
     """Each file's content once (directories expanded), in order, until the budget is spent."""
-    expanded = await files.expand_paths_async(
-        [p for p in paths if not p.startswith("data:")], settings.allowed_roots, field="relevant_files"
+    expanded = await access.expand([p for p in paths if not p.startswith("data:")], field="relevant_files")
+    embedded = await embedding.embed_files(expanded.files, token_budget, access)
+    if not expanded.withheld:
+        return embedded
+    return EmbeddedFiles(
+        embedded.text, embedded.included, (*embedded.omitted, *expanded.withheld), embedded.tokens
     )
-    return await files.embed_files(expanded, token_budget)
 
 
-__all__ = ["EmbeddedFiles", "check_path", "check_paths", "embed_files"]
+__all__ = ["EmbeddedFiles", "check_images", "check_path", "check_paths", "embed_files"]

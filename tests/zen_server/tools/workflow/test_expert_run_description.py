@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
 
 from zen_server.config import Settings
 from zen_server.errors import FileAccessError
+from zen_server.files import FileAccess, shared_pool
 from zen_server.tools.workflow.expert import describe_run, format_issue
 from zen_server.tools.workflow.run_state import RunState, StepRecord
-from zen_server.tools.workflow.sources import check_path
+from zen_server.tools.workflow.sources import check_images, check_path
 
 
 def test_the_run_description_gathers_context_hypotheses_and_issues_across_steps() -> None:
@@ -59,22 +61,25 @@ def test_an_issue_without_a_description_is_shown_whole() -> None:
     )
 
 
-def test_inline_image_data_is_not_treated_as_a_path() -> None:
-    settings = Settings(zen_allowed_roots="/nonexistent-root")
-    ref = "data:image/png;base64,AAAA"
-    assert check_path(ref, settings, tool="debug", field="images") == Path(ref)
+PNG_DATA_URL = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(8)).decode()
 
 
-def test_a_file_where_a_repository_directory_is_wanted_is_refused(tmp_path: Path) -> None:
+def access_for(settings: Settings) -> FileAccess:
+    return FileAccess.from_settings(settings, shared_pool())
+
+
+async def test_inline_image_data_is_checked_as_an_image_not_as_a_path() -> None:
+    access = access_for(Settings(zen_allowed_roots="/nonexistent-root"))
+    await check_images([PNG_DATA_URL], access, tool="debug")
+    with pytest.raises(FileAccessError, match="does not look like a PNG image"):
+        await check_images(["data:image/png;base64,AAAA"], access, tool="debug")
+
+
+async def test_a_file_where_a_repository_directory_is_wanted_is_refused(tmp_path: Path) -> None:
     a_file = tmp_path / "setup.py"
     a_file.write_text("")
-    with pytest.raises(FileAccessError, match="is not a directory; send the repository's directory"):
-        check_path(
-            str(a_file), Settings(zen_allowed_roots=None), tool="precommit", field="path", want_dir=True
-        )
-    assert (
-        check_path(
-            str(tmp_path), Settings(zen_allowed_roots=None), tool="precommit", field="path", want_dir=True
-        )
-        == tmp_path.resolve()
-    )
+    access = access_for(Settings(zen_allowed_roots=None))
+    with pytest.raises(FileAccessError, match="is not a directory; send an existing directory"):
+        await check_path(str(a_file), access, tool="precommit", field="path", kind="dir")
+    checked = await check_path(str(tmp_path), access, tool="precommit", field="path", kind="dir")
+    assert checked.samefile(tmp_path) and checked.is_absolute()

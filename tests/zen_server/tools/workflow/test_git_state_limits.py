@@ -13,8 +13,9 @@ import pytest
 from zen_server.errors import ToolInputError
 from zen_server.tools.workflow.git_state import MAX_DIFF_CHARS, read_snapshot, repository_root, run_git
 
+# git runs with a fresh environment (nothing inherited but PATH and HOME): the pid file is baked in.
 FAKE_GIT = """#!/bin/sh
-echo $$ > "$FAKE_GIT_PIDFILE"
+echo $$ > "{pid_file}"
 case "$*" in
   *--is-inside-work-tree*) echo false ;;
   *--show-toplevel*) echo /nowhere ;;
@@ -29,11 +30,10 @@ def fake_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     script = bin_dir / "git"
-    script.write_text(FAKE_GIT)
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
     pid_file = tmp_path / "git.pid"
+    script.write_text(FAKE_GIT.replace("{pid_file}", str(pid_file)))
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setenv("FAKE_GIT_PIDFILE", str(pid_file))
     return pid_file
 
 
