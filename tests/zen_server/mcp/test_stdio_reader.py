@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 
-from zen_server.mcp.stdio import DaemonLineReader
+from zen_server.mcp.stdio import OVERSIZED_LINE, DaemonLineReader
 
 
 async def read_all(reader: DaemonLineReader) -> list[str]:
@@ -41,3 +41,21 @@ async def test_a_pending_read_does_not_block_cancellation() -> None:
     os.close(read_fd)
 
     assert pending in done and pending.cancelled()
+
+
+async def test_a_line_over_the_limit_is_discarded_as_it_arrives_and_reported() -> None:
+    read_fd, write_fd = os.pipe()
+    reader = DaemonLineReader(read_fd, max_line_bytes=64)
+    collected = asyncio.create_task(read_all(reader))
+    os.write(write_fd, b'{"ok": 1}\n' + b"x" * 50)
+    for _ in range(20):  # 1,000 more bytes of the same line, in pieces
+        os.write(write_fd, b"y" * 50)
+    os.write(write_fd, b'\n{"ok": 2}\n' + b"z" * 100)
+    os.close(write_fd)
+    try:
+        lines = await asyncio.wait_for(collected, 5)
+    finally:
+        os.close(read_fd)
+
+    assert lines == ['{"ok": 1}\n', OVERSIZED_LINE, '{"ok": 2}\n', OVERSIZED_LINE]
+    assert lines[1] is OVERSIZED_LINE
