@@ -56,7 +56,7 @@ async def run_http(app: ZenApp, host: str, port: int) -> None:
     asgi = build_http_app(server, app.settings, host=host, extra_routes=app.ops_routes())
     await app.start(transport="http", host=host, port=port)
     try:
-        await serve_http(asgi, host=host, port=port)
+        await serve_http(asgi, host=host, port=port, header_timeout_s=app.settings.zen_http_header_timeout_s)
     finally:
         await app.aclose()
 

@@ -1,8 +1,11 @@
 """Serving MCP over streamable HTTP at /mcp, behind the HttpGuard, with the ops routes.
 
-Loopback is the default bind. Binding anything else without ZEN_AUTH_TOKEN is refused at
-start: an unauthenticated tool server on the network would let anyone spend the
-configured provider keys.
+Loopback is the default bind. Binding anything else needs ZEN_AUTH_TOKEN, at least
+``MIN_NETWORK_TOKEN_CHARS`` long (a low-entropy one is warned about): an unauthenticated
+or guessable tool server on the network would let anyone spend the configured provider
+keys. In front of the SDK's app, in this order: the guard (Origin, Host, token), the body
+deadline and size cap (``http_timeouts``), the session book (``http_sessions``); the
+header deadline lives in the HTTP protocol uvicorn runs.
 """
 
 from __future__ import annotations
@@ -14,14 +17,17 @@ from typing import Any
 
 import anyio
 from mcp.server.lowlevel import Server
-from mcp.server.transport_security import TransportSecuritySettings
+from mcp.server.transport_security import DEFAULT_MAX_REQUEST_BODY_SIZE, TransportSecuritySettings
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
 from zen_server.config import Settings
 from zen_server.errors import ConfigurationError
 from zen_server.mcp.http_guard import HttpGuard, is_loopback_host
+from zen_server.mcp.http_sessions import SessionLimiter
+from zen_server.mcp.http_timeouts import BodyReadGuard
 from zen_server.mcp.lifecycle import make_uvicorn, stop_on_signal
+from zen_server.mcp.token_strength import check_network_token
 
 logger = logging.getLogger(__name__)
 
@@ -29,14 +35,16 @@ MCP_PATH = "/mcp"
 
 
 def check_bind(host: str, settings: Settings) -> None:
-    """Refuse a non-loopback bind without a token, naming the variable that fixes it."""
-    token = settings.zen_auth_token
-    if is_loopback_host(host) or (token is not None and token.get_secret_value()):
+    """Refuse a non-loopback bind without a long enough token, naming the variable that fixes it."""
+    if is_loopback_host(host):
         return
-    raise ConfigurationError(
-        f"refusing to listen on {host} without authentication: set ZEN_AUTH_TOKEN to a long random "
-        "secret (clients then send 'Authorization: Bearer <token>'), or bind --host 127.0.0.1"
-    )
+    token = settings.zen_auth_token.get_secret_value() if settings.zen_auth_token is not None else ""
+    if not token:
+        raise ConfigurationError(
+            f"refusing to listen on {host} without authentication: set ZEN_AUTH_TOKEN to a long random "
+            "secret (clients then send 'Authorization: Bearer <token>'), or bind --host 127.0.0.1"
+        )
+    check_network_token(token, host)
 
 
 def build_http_app(
@@ -46,6 +54,9 @@ def build_http_app(
     token = settings.zen_auth_token.get_secret_value() if settings.zen_auth_token else None
     starlette_app = server.streamable_http_app(
         streamable_http_path=MCP_PATH,
+        # SessionLimiter below closes idle sessions first; the SDK's own limits are a backstop.
+        session_idle_timeout=settings.zen_http_session_idle_s + 60,
+        max_sessions=settings.zen_http_max_sessions * 2,
         # Origin/Host checks live in HttpGuard (one place, our rules); the SDK's would
         # reject ZEN_ALLOWED_ORIGINS it does not know about.
         transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
@@ -56,8 +67,19 @@ def build_http_app(
     for route in extra_routes:
         if not isinstance(route, Route):
             starlette_app.router.routes.append(route)
-    return HttpGuard(
+    sessions = SessionLimiter(
         starlette_app,
+        path=MCP_PATH,
+        max_sessions=settings.zen_http_max_sessions,
+        per_client=settings.zen_http_sessions_per_client,
+        unused_s=settings.zen_http_unused_session_s,
+        idle_s=settings.zen_http_session_idle_s,
+    )
+    bodies = BodyReadGuard(
+        sessions, timeout_s=settings.zen_http_body_timeout_s, max_bytes=DEFAULT_MAX_REQUEST_BODY_SIZE
+    )
+    return HttpGuard(
+        bodies,
         token=token,
         allowed_origins=settings.allowed_origins,
         check_host=is_loopback_host(host),
@@ -85,11 +107,11 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-async def serve_http(app: ASGIApp, *, host: str, port: int) -> None:
+async def serve_http(app: ASGIApp, *, host: str, port: int, header_timeout_s: float = 10.0) -> None:
     """Serve until SIGTERM/SIGINT; in-flight requests get a grace period."""
     sock = bind_socket(host, port)
     bound_port = int(sock.getsockname()[1])
-    web = make_uvicorn(app, host=host, port=bound_port)
+    web = make_uvicorn(app, host=host, port=bound_port, header_timeout_s=header_timeout_s)
 
     def stop() -> None:
         web.should_exit = True

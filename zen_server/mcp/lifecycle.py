@@ -17,6 +17,8 @@ import anyio
 import uvicorn
 from starlette.types import ASGIApp
 
+from zen_server.mcp.http_timeouts import header_timeout_protocol
+
 logger = logging.getLogger(__name__)
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -40,11 +42,13 @@ class EmbeddedUvicorn(uvicorn.Server):
         yield
 
 
-def make_uvicorn(app: ASGIApp, *, host: str, port: int) -> EmbeddedUvicorn:
+def make_uvicorn(app: ASGIApp, *, host: str, port: int, header_timeout_s: float = 10.0) -> EmbeddedUvicorn:
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
+        # uvicorn's h11 protocol plus a deadline for request headers (slowloris).
+        http=header_timeout_protocol(header_timeout_s),
         # log_config=None: uvicorn's default config would reconfigure logging and send
         # access lines to stdout; our logging is configured once, at start-up.
         log_config=None,

@@ -87,5 +87,5 @@ def test_loopback_detection() -> None:
 def test_non_loopback_bind_without_token_refuses_naming_the_variable() -> None:
     with pytest.raises(ConfigurationError, match="ZEN_AUTH_TOKEN"):
         check_bind("0.0.0.0", load_settings())
-    check_bind("0.0.0.0", load_settings(zen_auth_token="long-random-secret"))
+    check_bind("0.0.0.0", load_settings(zen_auth_token="long-random-secret-of-forty-characters!!"))
     check_bind("127.0.0.1", load_settings())
