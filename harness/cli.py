@@ -20,6 +20,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "harness.load.command",  # zen-harness load
     "harness.leaks.command",  # zen-harness leaks
     "harness.gates.command",  # zen-harness gate
+    "harness.fuzz.command",  # zen-harness fuzz
 )
 
 
