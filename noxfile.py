@@ -95,3 +95,10 @@ def phase2(session: nox.Session) -> None:
     """Phase-2 gates (server.py lines, tools compatible with upstream, whole suite green)."""
     _install(session)
     session.run("zen-harness", "gate", "phase2", *session.posargs)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Hypothesis against zen-server over stdio and HTTP at the full budget; report in reports/fuzz/runs/."""
+    _install(session)
+    session.run("zen-harness", "fuzz", "--budget", "full", *session.posargs)

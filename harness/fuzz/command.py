@@ -17,6 +17,12 @@ from harness.cli import Subcommand
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--budget", choices=("full", "ci"), default="full")
+    parser.add_argument(
+        "--frames", type=int, default=None, help="frames per transport (overrides the budget)"
+    )
+    parser.add_argument(
+        "--arguments", type=int, default=None, help="argument sets per tool family (overrides)"
+    )
     parser.add_argument("--seed", type=int, default=None, help="hypothesis seed (default: random, printed)")
     parser.add_argument(
         "--reports", type=Path, default=None, help="report folder (default reports/fuzz/runs/<time>)"
@@ -25,9 +31,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from harness.fuzz.report import write_report
-    from harness.fuzz.runner import CI, FULL, run_fuzz
+    from harness.fuzz.runner import CI, FULL, Budget, run_fuzz
 
     budget = FULL if args.budget == "full" else CI
+    if args.frames is not None or args.arguments is not None:
+        budget = Budget(
+            frames=budget.frames if args.frames is None else args.frames,
+            arguments=budget.arguments if args.arguments is None else args.arguments,
+            session_flood=budget.session_flood,
+        )
     run_seed = args.seed if args.seed is not None else random.randrange(2**31)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     directory: Path = args.reports or Path("reports/fuzz/runs") / stamp

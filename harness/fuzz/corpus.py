@@ -115,6 +115,7 @@ def build_corpus(base: Path) -> HostileCorpus:
         deep = deep / f"d{level}"
     deep.mkdir(parents=True)
     (deep / "leaf.py").write_text("LEAF = True\n")
+    deep = deep / "leaf.py"
     wide = project / "wide"
     wide.mkdir()
     for i in range(600):
@@ -127,17 +128,15 @@ def build_corpus(base: Path) -> HostileCorpus:
             handle.write(b"\x89PNG\r\n\x1a\n" if name.endswith(".png") else b"x")
             handle.truncate(HUGE_BYTES)  # sparse: no disk used
     _make_hostile_repository(corpus)
-    inside = sorted(
-        str(Path(root) / name) for root, dirs, files in os.walk(project) for name in dirs + files
-    )[:400]
-    corpus.paths = [
-        *inside,
-        str(project),
-        str(farm),
-        str(outside),
-        str(outside / "secret.txt"),
-        *SYSTEM_PATHS,
-    ]
+    # Weighted toward the hostile: a few ordinary entries, then every trap the corpus holds.
+    ordinary = [project / "src" / "app.py", project / "README.md", project / "img.png", project / "src", deep]
+    traps = [
+        *sorted((project / "src").glob("link-*")), *sorted(farm.iterdir()), project / ".env",
+        project / "config" / "server.pem", project / "pipe.txt", project / "sock", project / "huge.txt",
+        project / "huge.png", project / "deep", project / "wide", project / ".git" / "config", project,
+        outside, outside / "secret.txt", outside / "home" / ".ssh" / "id_rsa", base,
+    ]  # fmt: skip
+    corpus.paths = [*(str(p) for p in (*ordinary, *traps)), *SYSTEM_PATHS]
     return corpus
 
 
