@@ -57,7 +57,7 @@ async def _input_item(message: ChatMessage, images_ok: bool) -> dict[str, Any]:
     parts: list[dict[str, Any]] = [{"type": "input_text", "text": message.content}]
     if images_ok:
         for ref in message.images:
-            mime, data = await load_image(ref)
+            mime, data = load_image(ref)
             parts.append({"type": "input_image", "image_url": data_url(mime, data)})
     return {"role": "user", "content": parts}
 

@@ -30,11 +30,12 @@ from zen_server.config import Settings
 from zen_server.conversation.history import build_history, conversation_files
 from zen_server.conversation.types import Thread
 from zen_server.errors import ToolInputError
+from zen_server.files import FileAccess
 from zen_server.observability.redaction import Redactor
 from zen_server.resilience.deadline import remaining
 from zen_server.tools.base import ExchangeDraft, Tool, ToolContext, ToolResult
 from zen_server.tools.catalog_view import CatalogView
-from zen_server.tools.files import take_prompt_file, validate_path
+from zen_server.tools.files import take_prompt_file
 from zen_server.tools.request_context import ensure_room_for_exchange
 from zen_server.tools.schema import continuation_field, string_array_field
 from zen_server.tools.validation import check_prompt_size, validate_arguments
@@ -123,10 +124,10 @@ class ClinkTool(Tool):
         settings = ctx.settings
         args = validate_arguments(self.name, self.input_schema(ctx.catalog, settings), arguments)
         client, role = self._choose(args, self.clients(settings))
-        files = self._paths(args.get("absolute_file_paths") or [], "absolute_file_paths", settings)
-        images = self._paths(args.get("images") or [], "images", settings)
+        files = await self._paths(args.get("absolute_file_paths") or [], "absolute_file_paths", ctx.files)
+        images = await self._paths(args.get("images") or [], "images", ctx.files)
         prompt: str = args["prompt"]
-        prompt_from_file, files = await take_prompt_file(files)
+        prompt_from_file, files = await take_prompt_file(files, ctx.files)
         if prompt_from_file is not None:
             prompt = prompt_from_file
         else:
@@ -198,7 +199,8 @@ class ClinkTool(Tool):
             raise ToolInputError(f"clink: {exc.args[0]}. Nothing was run.") from None
 
     @staticmethod
-    def _paths(raw: Sequence[str], field: str, settings: Settings) -> list[str]:
+    async def _paths(raw: Sequence[str], field: str, access: FileAccess) -> list[str]:
+        """Paths the CLI will read itself, under the same file policy as every other tool."""
         checked: list[str] = []
         for value in raw:
             if value.startswith("data:"):
@@ -207,7 +209,9 @@ class ClinkTool(Tool):
                     "its absolute path. Nothing was run."
                 )
             refuse_shell_metacharacters(field, value)
-            checked.append(str(validate_path(value, settings.allowed_roots, field=field)))
+            if field == "images":
+                await access.check_image(value, field=field)
+            checked.append(str(await access.check(value, field=field)))
         return checked
 
 

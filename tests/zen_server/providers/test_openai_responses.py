@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -98,15 +97,12 @@ async def test_the_models_default_effort_applies_when_no_thinking_mode_is_asked(
     assert "reasoning" not in last_call(fake)["body"]
 
 
-async def test_images_go_as_input_image_parts(
-    openai: OpenAICompatibleProvider, fake: FakeServer, tmp_path: Path
-) -> None:
-    picture = tmp_path / "p.png"
-    picture.write_bytes(b"\x89PNG fake")
-    message = ChatMessage("user", "look", images=(str(picture),))
+async def test_images_go_as_input_image_parts(openai: OpenAICompatibleProvider, fake: FakeServer) -> None:
+    # Tools hand providers images already read under the file policy, as data URLs.
+    encoded = base64.b64encode(b"\x89PNG fake").decode()
+    message = ChatMessage("user", "look", images=("data:image/png;base64," + encoded,))
     await openai.generate(ModelRequest(model="o3-pro", messages=(message,)), target("o3-pro"), timeout=10)
     parts = last_call(fake)["body"]["input"][0]["content"]
-    encoded = base64.b64encode(b"\x89PNG fake").decode()
     assert parts[1] == {"type": "input_image", "image_url": "data:image/png;base64," + encoded}
 
 
