@@ -28,7 +28,17 @@ EXIT_CONFIG = 2
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="zen-server", description="Hardened Zen MCP server.")
+    parser = argparse.ArgumentParser(
+        prog="zen-server",
+        description="Hardened Zen MCP server: MCP over stdio (the default) or streamable HTTP at /mcp.",
+        epilog=(
+            "Configuration is by environment variables, read once at start (the upstream names: "
+            "OPENAI_API_KEY, GEMINI_API_KEY, OPENROUTER_API_KEY, CUSTOM_API_URL, DEFAULT_MODEL, "
+            "DISABLED_TOOLS, LOG_LEVEL, ...; and ZEN_* for the hardening knobs). A bad value stops "
+            "the server with exit status 2 and one line naming the variable. Every variable: the "
+            "README's Configuration table."
+        ),
+    )
     parser.add_argument("--transport", choices=("stdio", "http"), default="stdio")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default: loopback)")
     parser.add_argument("--port", type=int, default=8080, help="HTTP port (0 picks a free one)")

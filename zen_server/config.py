@@ -8,14 +8,21 @@ plan's names (MAX_CONCURRENT_REQUESTS, MEMORY_LIMIT_MB, DISTRIBUTED_MODE, REDIS_
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
 from zen_server.errors import ConfigurationError
 from zen_server.provider_table import PROVIDERS, setting_value
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# ``name=number`` maps read from one variable: parsed here, never by hand at the point of use.
+NumberMap = Annotated[dict[str, float], NoDecode]
 
 
 def split_csv(raw: str | None) -> tuple[str, ...]:
@@ -23,6 +30,39 @@ def split_csv(raw: str | None) -> tuple[str, ...]:
     if not raw:
         return ()
     return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def parse_number_map(raw: object, *, key: str, value: str, example: str) -> dict[str, float]:
+    """``"chat=60, consensus=180"`` -> ``{"chat": 60.0, "consensus": 180.0}`` (names lower-cased).
+
+    Every entry must be ``name=number`` with a positive, finite number and a name given once;
+    the error says which entry is wrong and shows ``example``.
+    """
+    if raw is None or raw == "":
+        return {}
+    if isinstance(raw, Mapping):
+        items = [f"{k}={v}" for k, v in raw.items()]
+    elif isinstance(raw, str):
+        items = [part.strip() for part in raw.split(",") if part.strip()]
+    else:
+        raise ValueError(f"expected {key}={value} pairs such as {example!r}")
+    parsed: dict[str, float] = {}
+    for item in items:
+        name, sep, number = (part.strip() for part in item.partition("="))
+        if not sep or not name or not number:
+            raise ValueError(f"entry {item!r} is not {key}={value} (for example {example!r})")
+        try:
+            amount = float(number)
+        except ValueError:
+            raise ValueError(
+                f"entry {item!r}: {number!r} is not a number (for example {example!r})"
+            ) from None
+        if not math.isfinite(amount) or amount <= 0:
+            raise ValueError(f"entry {item!r}: {value} must be a positive number")
+        if name.lower() in parsed:
+            raise ValueError(f"{key} {name!r} is given twice")
+        parsed[name.lower()] = amount
+    return parsed
 
 
 class Settings(BaseSettings):
@@ -68,7 +108,7 @@ class Settings(BaseSettings):
     conversation_timeout_hours: float = Field(default=3.0, gt=0)
     default_thinking_mode_thinkdeep: Literal["minimal", "low", "medium", "high", "max"] = "high"
     locale: str | None = None
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
     # --- hardening knobs (the plan's names) -------------------------------------------
     max_concurrent_requests: int = Field(default=100, ge=1)
@@ -86,11 +126,11 @@ class Settings(BaseSettings):
     zen_audit_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     zen_audit_backups: int = Field(default=5, ge=0)
     zen_tool_deadline_s: float = Field(default=120.0, gt=0)
-    zen_tool_deadlines: str | None = None  # per tool: "chat=60,consensus=180"
+    zen_tool_deadlines: NumberMap = Field(default_factory=dict)  # per tool: "chat=60,consensus=180"
     zen_connect_timeout_s: float = Field(default=5.0, gt=0)
     zen_read_timeout_s: float = Field(default=300.0, gt=0)
     zen_provider_max_in_flight: int | None = Field(default=None, ge=1)
-    zen_provider_rate_limits: str | None = None  # per provider requests/s: "openai=20,gemini=5"
+    zen_provider_rate_limits: NumberMap = Field(default_factory=dict)  # requests/s: "openai=20,gemini=5"
     zen_retry_max_attempts: int = Field(default=3, ge=1)
     zen_retry_budget_ratio: float = Field(default=0.2, ge=0)
     zen_breaker_failure_rate: float = Field(default=0.5, gt=0, le=1)
@@ -133,6 +173,28 @@ class Settings(BaseSettings):
     def _strip_model(cls, value: str) -> str:
         return value.strip() or "auto"
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        if isinstance(value, str):
+            level = value.strip().upper()
+            if level not in LOG_LEVELS:
+                raise ValueError(f"{value!r} is not a log level; use one of {', '.join(LOG_LEVELS)}")
+            return level
+        return value
+
+    @field_validator("zen_tool_deadlines", mode="before")
+    @classmethod
+    def _tool_deadlines(cls, value: object) -> dict[str, float]:
+        return parse_number_map(value, key="tool", value="seconds", example="chat=60,consensus=180")
+
+    @field_validator("zen_provider_rate_limits", mode="before")
+    @classmethod
+    def _rate_limits(cls, value: object) -> dict[str, float]:
+        return parse_number_map(
+            value, key="provider", value="requests_per_second", example="openai=20,gemini=5"
+        )
+
     # --- derived views ----------------------------------------------------------------
     @property
     def disabled_tool_names(self) -> frozenset[str]:
@@ -168,28 +230,10 @@ class Settings(BaseSettings):
         return self.zen_provider_max_in_flight or self.max_concurrent_requests
 
     def deadline_for(self, tool: str) -> float:
-        for item in split_csv(self.zen_tool_deadlines):
-            name, _, value = item.partition("=")
-            if name.strip().lower() == tool.lower():
-                try:
-                    return float(value)
-                except ValueError as exc:
-                    raise ConfigurationError(
-                        f"ZEN_TOOL_DEADLINES entry {item!r} is not name=seconds"
-                    ) from exc
-        return self.zen_tool_deadline_s
+        return self.zen_tool_deadlines.get(tool.lower(), self.zen_tool_deadline_s)
 
     def rate_limit_for(self, provider: str) -> float | None:
-        for item in split_csv(self.zen_provider_rate_limits):
-            name, _, value = item.partition("=")
-            if name.strip().lower() == provider.lower():
-                try:
-                    return float(value)
-                except ValueError as exc:
-                    raise ConfigurationError(
-                        f"ZEN_PROVIDER_RATE_LIMITS entry {item!r} is not provider=requests_per_second"
-                    ) from exc
-        return None
+        return self.zen_provider_rate_limits.get(provider.lower())
 
     def allowed_models_for(self, provider: str) -> frozenset[str] | None:
         """Upstream's per-provider restriction lists; None means unrestricted."""
@@ -204,14 +248,22 @@ class Settings(BaseSettings):
         return tuple(value for name in names if (value := setting_value(self, name)) is not None)
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read the environment once; a validation error becomes a ConfigurationError naming the variable."""
-    from pydantic import ValidationError
+def _problem(error: Mapping[str, Any]) -> str:
+    """One pydantic error as ``VARIABLE: message``, without pydantic's own wording around it."""
+    message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if error["type"] == "literal_error" and error.get("ctx", {}).get("expected"):
+        message = f"{error.get('input')!r} is not one of {error['ctx']['expected']}"
+    field = str(error["loc"][0]) if error["loc"] else ""
+    # A model-level check has no field; its message already names its variables.
+    return f"{field.upper()}: {message}" if field else message
 
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment once; every bad value becomes one ConfigurationError line naming
+    its variable (``VARIABLE: what is wrong``), never a pydantic report."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
-        )
-        raise ConfigurationError(f"invalid configuration: {problems}") from exc
+        raise ConfigurationError("; ".join(_problem(err) for err in exc.errors())) from None
+    except SettingsError as exc:  # a value the settings source itself could not decode
+        raise ConfigurationError(str(exc)) from None

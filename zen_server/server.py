@@ -7,6 +7,7 @@ command line (``zen_server.cli``) take a :class:`ZenApp` and never build parts t
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from starlette.routing import BaseRoute
@@ -29,6 +30,8 @@ from zen_server.resilience.admission import AdmissionController
 from zen_server.resilience.memory import MemoryGuard, MemoryLevel, PressureCallback
 from zen_server.tools.registry import ToolRegistry
 
+logger = logging.getLogger("zen_server")
+
 
 @dataclass(slots=True)
 class ZenApp:
@@ -45,13 +48,18 @@ class ZenApp:
     registry: ToolRegistry
     files: FileAccess
     executor: ToolExecutor
+    warnings: tuple[str, ...] = ()  # settings that work but will disappoint: logged at start
 
     async def start(self, **facts: object) -> None:
         """Start background work (samplers, TTL sweeper); ``facts`` go into the startup event."""
         await self.hub.start()
         self.memory_guard.start()
         await self.conversation.start()
-        self.hub.emit(startup_event(self.settings, tools=self.registry.names(), **facts))
+        for warning in self.warnings:
+            logger.warning(warning)
+        self.hub.emit(
+            startup_event(self.settings, tools=self.registry.names(), warnings=list(self.warnings), **facts)
+        )
 
     async def aclose(self) -> None:
         """Stop in reverse order of dependence; the hub last, so shutdown is still recorded."""
@@ -66,6 +74,7 @@ class ZenApp:
         return assess_readiness(
             breaker_states=self.gateway.breaker_states(),
             configured_providers=self.catalog.configured_providers(),
+            provider_setup_hint=self.catalog.provider_setup_hint(),
             memory_level=self.memory_guard.level(),
             store_reachable=await self.store.ping() if self.settings.distributed_mode else None,
         )
@@ -94,9 +103,16 @@ def _shed_threads(store: BoundedMemoryStore) -> PressureCallback:
 
 
 def build_app(settings: Settings) -> ZenApp:
-    """Construct (but do not start) the whole server from ``settings``."""
-    hub = ObservabilityHub(settings)
+    """Construct (but do not start) the whole server from ``settings``.
+
+    The parts that check settings against their own data (tool names, models, providers)
+    are built first, so a ConfigurationError leaves nothing open behind it.
+    """
     catalog = ModelCatalog.from_settings(settings)
+    registry = ToolRegistry.default(settings)
+    default_model_warning = catalog.check_default_model(settings.default_model)
+    warnings = [*registry.warnings, catalog.missing_providers_warning(), default_model_warning]
+    hub = ObservabilityHub(settings)
     gateway = build_model_gateway(settings, catalog, hub)
     store = build_store(settings, hub)
     conversation = ConversationService(store, settings, hub)
@@ -104,7 +120,6 @@ def build_app(settings: Settings) -> ZenApp:
     if isinstance(store, BoundedMemoryStore):
         memory_guard.on_pressure(_shed_threads(store))
     admission = AdmissionController.from_settings(settings, hub, memory_guard)
-    registry = ToolRegistry.default(settings)
     files = FileAccess.from_settings(settings)
     executor = ToolExecutor(registry, conversation, gateway, catalog, admission, settings, hub, files=files)
     return ZenApp(
@@ -119,6 +134,7 @@ def build_app(settings: Settings) -> ZenApp:
         registry=registry,
         files=files,
         executor=executor,
+        warnings=tuple(w for w in warnings if w),
     )
 
 

@@ -33,7 +33,8 @@ def test_invalid_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_per_tool_deadline_and_rate_limits() -> None:
-    settings = Settings(zen_tool_deadlines="chat=30, consensus=90", zen_provider_rate_limits="openai=5")
+    settings = Settings(zen_tool_deadlines="Chat=30, consensus=90", zen_provider_rate_limits="openai=5")
+    assert settings.zen_tool_deadlines == {"chat": 30.0, "consensus": 90.0}  # parsed once, at start
     assert settings.deadline_for("chat") == 30
     assert settings.deadline_for("consensus") == 90
     assert settings.deadline_for("thinkdeep") == settings.zen_tool_deadline_s
@@ -41,9 +42,36 @@ def test_per_tool_deadline_and_rate_limits() -> None:
     assert settings.rate_limit_for("gemini") is None
 
 
-def test_malformed_per_tool_deadline_is_a_configuration_error() -> None:
-    with pytest.raises(ConfigurationError, match="ZEN_TOOL_DEADLINES"):
-        Settings(zen_tool_deadlines="chat=soon").deadline_for("chat")
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("ZEN_TOOL_DEADLINES", "chat:60", "entry 'chat:60' is not tool=seconds"),
+        ("ZEN_TOOL_DEADLINES", "chat=soon", "'soon' is not a number"),
+        ("ZEN_TOOL_DEADLINES", "chat=60,consensus=0", "seconds must be a positive number"),
+        ("ZEN_TOOL_DEADLINES", "chat=60,chat=90", "tool 'chat' is given twice"),
+        ("ZEN_TOOL_DEADLINES", "=60", "is not tool=seconds"),
+        ("ZEN_PROVIDER_RATE_LIMITS", "openai:5", "entry 'openai:5' is not provider=requests_per_second"),
+        ("ZEN_PROVIDER_RATE_LIMITS", "openai=nan", "requests_per_second must be a positive number"),
+        ("LOG_LEVEL", "verbose", "'verbose' is not a log level; use one of DEBUG, INFO, WARNING"),
+        ("DEFAULT_THINKING_MODE_THINKDEEP", "huge", "'huge' is not one of 'minimal'"),
+        ("MAX_CONCURRENT_REQUESTS", "many", "valid integer"),
+    ],
+)
+def test_a_bad_value_is_one_clean_line_naming_the_variable_at_load_time(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, says: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError) as info:
+        load_settings()  # at start: not at the first call that reads the value
+    message = str(info.value)
+    assert message.startswith(f"{variable}: "), message
+    assert says in message
+    assert "\n" not in message and "Value error" not in message and "pydantic" not in message
+    assert info.value.__cause__ is None and info.value.__suppress_context__  # no chained report
+
+
+def test_log_level_is_case_insensitive() -> None:
+    assert Settings(log_level="debug").log_level == "DEBUG"  # type: ignore[arg-type]
 
 
 def test_allowed_models_map_upstream_restriction_variables(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,8 +2,9 @@
 
 Owns :class:`ReadinessReport` (what ``/ready`` serves) and :func:`assess_readiness`, the
 rule that turns the facts the composition root gathers (breaker states from the gateway,
-the memory guard's level, a store ping) into a verdict. Degraded means: every configured
-provider's breaker is open, memory is critical, or the shared store is unreachable.
+the memory guard's level, a store ping) into a verdict. Degraded means: no provider is
+configured, every configured provider's breaker is open, memory is critical, or the shared
+store is unreachable.
 """
 
 from __future__ import annotations
@@ -46,14 +47,17 @@ def assess_readiness(
     *,
     breaker_states: Mapping[str, str],
     configured_providers: Iterable[str] | None = None,
+    provider_setup_hint: str = "",
     memory_level: str = "ok",
     store_reachable: bool | None = None,
 ) -> ReadinessReport:
     """The verdict for ``/ready``.
 
     ``configured_providers`` defaults to the providers named in ``breaker_states``; a
-    configured provider with no breaker yet counts as available. ``store_reachable`` is
-    None when no shared store is configured (memory store), and then never degrades.
+    configured provider with no breaker yet counts as available. Given and empty, no
+    provider is configured: not ready, since every model call would fail; the reason
+    ends with ``provider_setup_hint`` (what to set). ``store_reachable`` is None when no
+    shared store is configured (memory store), and then never degrades.
     """
     providers = sorted(
         set(configured_providers)
@@ -61,6 +65,10 @@ def assess_readiness(
         else {_provider_of(k) for k in breaker_states}
     )
     reasons: list[str] = []
+    if configured_providers is not None and not providers:
+        reasons.append(
+            "no model provider is configured" + (f": {provider_setup_hint}" if provider_setup_hint else "")
+        )
     down = open_providers(breaker_states, providers)
     if providers and len(down) == len(providers):
         reasons.append(f"every provider's circuit breaker is open: {', '.join(down)}")

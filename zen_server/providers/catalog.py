@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from zen_server.errors import UnknownModelError
+from zen_server.errors import ConfigurationError, UnknownModelError
 from zen_server.provider_table import PROVIDER_PRIORITY, PROVIDERS, configured_providers, provider_entry
 from zen_server.providers.custom_models import load_custom_models
 
@@ -245,16 +245,52 @@ class ModelCatalog:
                 providers.add(other.provider)
         return chain
 
+    # --- start-up checks ------------------------------------------------------------------
+    def provider_setup_hint(self) -> str:
+        """What to set to configure a provider, for messages when none is."""
+        return "set one of " + ", ".join(entry.how_to_enable for entry in PROVIDERS)
+
+    def missing_providers_warning(self) -> str | None:
+        """A warning when no provider is configured (every model call would fail), else None."""
+        if self._configured:
+            return None
+        return (
+            "no model provider is configured, so every tool that calls a model will fail: "
+            + self.provider_setup_hint()
+        )
+
+    def check_default_model(self, name: str) -> str | None:
+        """DEFAULT_MODEL at start: None when it can be served now; a ConfigurationError when no
+        provider has a model by that name at all (no key could ever make it work); a warning
+        when it is a known model whose provider is not configured or restricted. A warning,
+        not an error: calls that name a model, listmodels and version still work, and an MCP
+        client shows a server that explains itself better than one that died at launch. Keys
+        are read once, so the warning holds until the server restarts with them."""
+        if name.strip().lower() == "auto":
+            return None
+        known = [s for s in self._specs if s.answers_to(name)]
+        if not known:
+            names = ", ".join(dict.fromkeys(s.name for s in self._specs))
+            raise ConfigurationError(f"DEFAULT_MODEL: unknown model {name!r}; use 'auto' or one of: {names}")
+        if any(self.is_available(s) for s in known):
+            return None
+        why = self._why_unavailable(next((s for s in known if s.provider in self._configured), known[0]))
+        return (
+            f"DEFAULT_MODEL={name} cannot be served: {why}; calls that name no model will fail "
+            "until the server is restarted with it"
+        )
+
+    def _why_unavailable(self, spec: ModelSpec) -> str:
+        entry = provider_entry(spec.provider)
+        if spec.provider not in self._configured:
+            return f"its provider ({spec.provider}) is not configured: set {entry.how_to_enable}"
+        return f"it is not allowed by {entry.allowed_models_variable or 'the restrictions'}"
+
     def _unknown_message(self, name: str, known: list[ModelSpec]) -> str:
         names = self.available_names()
         listing = ", ".join(names) if names else "none (no provider is configured)"
         how = "Pass one of these as 'model', or 'auto' to let the server choose."
         if known:
-            spec = known[0]
-            entry = provider_entry(spec.provider)
-            if spec.provider not in self._configured:
-                why = f"its provider ({spec.provider}) is not configured: set {entry.how_to_enable}"
-            else:
-                why = f"it is not allowed by {entry.allowed_models_variable or 'the restrictions'}"
+            why = self._why_unavailable(known[0])
             return f"model '{name}' is not available: {why}. Available models: {listing}. {how}"
         return f"model '{name}' is not known. Available models: {listing}. {how}"

@@ -12,13 +12,12 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
-import logging
 from collections.abc import Iterable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from zen_server.config import Settings
-from zen_server.errors import ToolInputError
+from zen_server.errors import ConfigurationError, ToolInputError
 from zen_server.tools.base import Tool
 from zen_server.tools.challenge import ChallengeTool
 from zen_server.tools.chat import ChatTool
@@ -29,7 +28,6 @@ from zen_server.tools.version import VersionTool
 if TYPE_CHECKING:
     from zen_server.providers.catalog import ModelCatalog
 
-logger = logging.getLogger(__name__)
 
 CORE_TOOL_CLASSES: tuple[type[Tool], ...] = (ChatTool, ChallengeTool, ListModelsTool, VersionTool)
 # The original server's tools/list order; tools not named here come last, by name.
@@ -80,31 +78,39 @@ def all_tool_classes() -> list[type[Tool]]:
 class ToolRegistry:
     """The enabled tools by name."""
 
-    def __init__(self, tools: Iterable[Tool], *, disabled: Iterable[str] = ()) -> None:
+    def __init__(
+        self, tools: Iterable[Tool], *, disabled: Iterable[str] = (), warnings: Iterable[str] = ()
+    ) -> None:
         self._tools: dict[str, Tool] = {}
         for tool in tools:
             if tool.name in self._tools:
                 raise ValueError(f"two tools are named {tool.name!r}")
             self._tools[tool.name] = tool
         self._disabled = frozenset(disabled)
+        self.warnings = tuple(warnings)  # logged by the server at start
 
     @classmethod
     def default(cls, settings: Settings) -> ToolRegistry:
-        """Every known tool, minus DISABLED_TOOLS (version and listmodels always stay)."""
-        requested = settings.disabled_tool_names
+        """Every known tool, minus DISABLED_TOOLS (version and listmodels always stay).
+
+        A tool name this server does not have (a typo) in DISABLED_TOOLS or ZEN_TOOL_DEADLINES
+        is a ConfigurationError: a tool meant to be hidden must not stay exposed, or unbounded,
+        by a slip of the keyboard. Every upstream tool is here, so an upstream ``.env`` passes.
+        """
         classes = all_tool_classes()
         known = {c.name for c in classes}
+        check_tool_names("ZEN_TOOL_DEADLINES", set(settings.zen_tool_deadlines), known)
+        requested = settings.disabled_tool_names
+        check_tool_names("DISABLED_TOOLS", set(requested), known)
+        warnings: list[str] = []
         if requested & ESSENTIAL_TOOLS:
-            logger.warning(
-                "DISABLED_TOOLS cannot disable %s; they stay enabled", sorted(requested & ESSENTIAL_TOOLS)
-            )
-        if requested - known:
-            logger.warning("DISABLED_TOOLS names unknown tools: %s", sorted(requested - known))
+            names = ", ".join(sorted(requested & ESSENTIAL_TOOLS))
+            warnings.append(f"DISABLED_TOOLS cannot disable {names}; they stay enabled")
         disabled = (requested & known) - ESSENTIAL_TOOLS
         tools = [c() for c in classes if c.name not in disabled]
         for tool in tools:
             tool.check_configuration(settings)
-        return cls(tools, disabled=disabled)
+        return cls(tools, disabled=disabled, warnings=warnings)
 
     def get(self, name: str) -> Tool:
         tool = self._tools.get(name)
@@ -142,6 +148,15 @@ class ToolRegistry:
         if isinstance(prompt, str):
             check_prompt_size(prompt)
         return checked
+
+
+def check_tool_names(variable: str, names: set[str], known: set[str]) -> None:
+    """Raise a ConfigurationError naming ``variable`` when it names tools outside ``known``."""
+    unknown = sorted(names - known)
+    if unknown:
+        raise ConfigurationError(
+            f"{variable}: unknown tool(s) {', '.join(unknown)}; tools: {', '.join(sorted(known))}"
+        )
 
 
 def tool_listing(

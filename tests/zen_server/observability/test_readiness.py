@@ -34,3 +34,11 @@ def test_memory_critical_and_unreachable_store_are_reasons() -> None:
     assert not report.ready
     assert len(report.reasons) == 2
     assert assess_readiness(breaker_states={}, memory_level="pressure", store_reachable=None).ready
+
+
+def test_no_configured_provider_is_not_ready_and_says_what_to_set() -> None:
+    report = assess_readiness(
+        breaker_states={}, configured_providers=[], provider_setup_hint="set one of OPENAI_API_KEY"
+    )
+    assert not report.ready
+    assert report.reasons == ["no model provider is configured: set one of OPENAI_API_KEY"]

@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 
 from zen_server.config import Settings
-from zen_server.errors import UnknownModelError
+from zen_server.errors import ConfigurationError, UnknownModelError
 from zen_server.providers.catalog import ModelCatalog, load_builtin_specs
 
 MakeSettings = Callable[..., Settings]
@@ -104,3 +104,34 @@ def test_fallbacks_only_include_available_other_providers(catalog: ModelCatalog)
     assert catalog.fallbacks_for(gpt5) == []  # azure/openrouter/dial not configured
     chain = catalog.auto_fallbacks(gpt5)
     assert [s.provider for s in chain] == ["gemini"]
+
+
+def test_default_model_check_at_start(catalog: ModelCatalog, make_settings: MakeSettings) -> None:
+    assert catalog.check_default_model("auto") is None
+    assert catalog.check_default_model("pro") is None  # gemini is configured
+    # A known model whose provider has no key: a warning naming the key, not an error.
+    warning = catalog.check_default_model("grok-4")
+    assert warning is not None
+    assert warning.startswith("DEFAULT_MODEL=grok-4 cannot be served: its provider (xai) is not configured")
+    assert "set XAI_API_KEY" in warning
+    restricted = ModelCatalog.from_settings(
+        make_settings(openai_api_key="sk-test-openai-key-123456", openai_allowed_models="o3")
+    )
+    assert "not allowed by OPENAI_ALLOWED_MODELS" in str(restricted.check_default_model("gpt-5"))
+    # A name no provider has: no key could make it work.
+    with pytest.raises(
+        ConfigurationError, match=r"^DEFAULT_MODEL: unknown model 'gpt-9'; use 'auto' or one of"
+    ):
+        catalog.check_default_model("gpt-9")
+
+
+def test_no_configured_provider_is_a_warning_naming_the_variables(make_settings: MakeSettings) -> None:
+    empty = ModelCatalog.from_settings(make_settings())
+    warning = empty.missing_providers_warning()
+    assert warning is not None and warning.startswith("no model provider is configured")
+    for variable in ("GEMINI_API_KEY", "OPENAI_API_KEY", "OPENROUTER_API_KEY", "CUSTOM_API_URL"):
+        assert variable in warning
+    assert (
+        ModelCatalog.from_settings(make_settings(xai_api_key="xai-key-123456")).missing_providers_warning()
+        is None
+    )

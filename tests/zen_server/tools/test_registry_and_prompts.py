@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from zen_server.config import Settings
-from zen_server.errors import PromptTooLargeError, ToolInputError
+from zen_server.errors import ConfigurationError, PromptTooLargeError, ToolInputError
 from zen_server.tools.prompts import PROMPTS, find_prompt, prompts_for, render_prompt
 from zen_server.tools.registry import UPSTREAM_ORDER, ToolRegistry, tool_listing
 
@@ -35,11 +35,31 @@ def test_default_registry_offers_core_tools_in_upstream_order() -> None:
 
 
 def test_disabled_tools_are_removed_but_version_and_listmodels_stay() -> None:
-    registry = ToolRegistry.default(Settings(disabled_tools="chat, version,listmodels, nosuchtool"))
+    registry = ToolRegistry.default(Settings(disabled_tools="chat, version,listmodels"))
     assert "chat" not in registry and "version" in registry and "listmodels" in registry
     assert registry.disabled == frozenset({"chat"})
     with pytest.raises(ToolInputError, match="disabled on this server"):
         registry.get("chat")
+    assert registry.warnings == ("DISABLED_TOOLS cannot disable listmodels, version; they stay enabled",)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (Settings(disabled_tools="chat, precommmit"), "DISABLED_TOOLS: unknown tool(s) precommmit; tools: "),
+        (Settings(zen_tool_deadlines="chta=30"), "ZEN_TOOL_DEADLINES: unknown tool(s) chta; tools: "),
+        (
+            Settings(zen_tool_deadlines="chat=30,clinc=30"),
+            "ZEN_TOOL_DEADLINES: unknown tool(s) clinc; tools: ",
+        ),
+    ],
+)
+def test_a_tool_name_no_server_has_is_a_configuration_error(settings: Settings, message: str) -> None:
+    # A typo must not leave a tool exposed that was meant to be hidden, or unbounded.
+    with pytest.raises(ConfigurationError) as info:
+        ToolRegistry.default(settings)
+    assert str(info.value).startswith(message)
+    assert "chat" in str(info.value)
 
 
 def test_unknown_tool_error_lists_the_known_ones() -> None:
