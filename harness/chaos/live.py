@@ -85,6 +85,27 @@ class RichRunView(RunView):
         return Panel(Group(grid, events), title=f"chaos: {scenario.name}")
 
 
+def print_verdicts(console: Console, results: list[ScenarioResult]) -> None:
+    """The verdicts at the end: a table on a terminal; elsewhere (CI logs, pipes, files) one
+    plain line per verdict, which no fixed 80-column width can fold into fragments."""
+    if console.is_terminal:
+        console.print(verdict_table(results))
+        return
+    for line in verdict_lines(results):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def verdict_lines(results: list[ScenarioResult]) -> list[str]:
+    """``PASS scenario: hypothesis: observed (expected)``, errors first, one line each."""
+    lines: list[str] = []
+    for result in results:
+        name = result.scenario.name
+        lines += [f"ERROR {name}: harness: {error}" for error in result.errors]
+        for v in result.verdicts:
+            lines.append(f"{'PASS' if v.passed else 'FAIL'} {name}: {v.name}: {v.observed} ({v.expected})")
+    return lines
+
+
 def verdict_table(results: list[ScenarioResult]) -> Table:
     """One row per hypothesis, grouped by scenario, green or red, with the figure behind it."""
     table = Table(title="Chaos verdicts", show_lines=False)

@@ -29,6 +29,8 @@ def result_document(result: ScenarioResult) -> dict[str, Any]:
         "passed": result.passed,
         "started_at": result.started_at,
         "duration_s": round(result.duration_s, 2),
+        "time_scale": result.time_scale,
+        "full_length": result.scenario.full_length,
         "phases": {name: [round(lo, 3), round(hi, 3)] for name, (lo, hi) in data.phases.items()},
         "summary": {
             "calls": len(data.calls),

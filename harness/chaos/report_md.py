@@ -20,10 +20,15 @@ def scenario_markdown(result: ScenarioResult, plot: Path | None) -> str:
     if s.description:
         lines += [s.description.strip(), ""]
     p = result.phases
+    scale = f" (timeline x{result.time_scale:g})" if result.time_scale != 1.0 else ""
     lines += [
         f"Run {result.started_at}, {result.duration_s:.1f}s; phases before {p.before:g}s,"
-        f" during {p.during:g}s, after {p.after:g}s; {len(result.data.calls)} calls.",
+        f" during {p.during:g}s, after {p.after:g}s{scale}; {len(result.data.calls)} calls.",
         "",
+    ]
+    if s.full_length:
+        lines += [f"Runs at full length under --quick: {s.full_length}", ""]
+    lines += [
         "| hypothesis | phase | verdict | observed | expected |",
         "| --- | --- | --- | --- | --- |",
     ]
@@ -63,9 +68,12 @@ def summary_markdown(results: list[ScenarioResult]) -> str:
         status = "PASS" if r.passed else "**FAIL**"
         link = f"[{r.scenario.name}]({r.scenario.name}.md)"
         held_text = f"{held}/{len(r.verdicts)} held"
-        lines.append(
-            f"| {link} | {status} | {held_text} | {r.duration_s:.1f}s | {_cell(r.scenario.proves)} |"
-        )
+        took = f"{r.duration_s:.1f}s" + (f" (x{r.time_scale:g})" if r.time_scale != 1.0 else "")
+        lines.append(f"| {link} | {status} | {held_text} | {took} | {_cell(r.scenario.proves)} |")
+    scales = {r.time_scale for r in results}
+    if scales != {1.0}:
+        lines += ["", "Timelines scaled (--time-scale / --quick); full length where a scenario says why:"]
+        lines += [f"- {r.scenario.name}: {r.scenario.full_length}" for r in results if r.scenario.full_length]
     for r in results:
         lines += ["", f"## {r.scenario.name}", ""]
         lines += [

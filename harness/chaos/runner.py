@@ -76,6 +76,7 @@ class ScenarioResult:
     started_at: str = ""
     duration_s: float = 0.0
     target_log: Path | None = None
+    time_scale: float = 1.0  # the scale the timeline ran at (``scenario`` is already scaled)
 
     @property
     def passed(self) -> bool:
@@ -95,12 +96,20 @@ def _empty_data(phases: Phases) -> RunData:
 
 
 async def run_scenario(scenario: Scenario, options: RunOptions, source: Path | None = None) -> ScenarioResult:
-    """Run ``scenario``; harness failures land in ``result.errors``, never half-torn-down state."""
-    phases = scenario.phases.scaled(options.time_scale)
-    result = ScenarioResult(scenario, source, phases, _empty_data(phases))
+    """Run ``scenario``; harness failures land in ``result.errors``, never half-torn-down state.
+
+    The whole timeline is scaled by ``options.time_scale`` (phases, actions, recovery bounds)
+    unless the scenario says why it must run at full length.
+    """
+    scale = scenario.time_scale_for(options.time_scale)
+    scenario = scenario.scaled(scale)
+    phases = scenario.phases
+    result = ScenarioResult(scenario, source, phases, _empty_data(phases), time_scale=scale)
     result.started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     began = time.monotonic()
     view = options.view()
+    if scale != options.time_scale:
+        view.event(f"runs at full length, not x{options.time_scale:g}: {scenario.full_length}")
     with tempfile.TemporaryDirectory(prefix=f"chaos-{scenario.name}-") as tmp:
         workdir = Path(tmp)
         log_dir = options.log_dir or workdir

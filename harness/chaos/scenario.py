@@ -7,7 +7,8 @@ A scenario is a Chaos Toolkit-style experiment for an MCP server:
 - ``load``: the calls made while the experiment runs (concurrency or rate, tool mix,
   continuations);
 - ``phases``: ``before`` (steady state), ``during`` (the method runs) and ``after``
-  (recovery), in seconds;
+  (recovery), in seconds; every time on the timeline scales with ``--time-scale``
+  (``harness.chaos.timescale``) unless ``full_length`` says why the scenario cannot be shortened;
 - ``method``: timed actions (see ``harness.chaos.actions``);
 - ``hypotheses``: checks that must hold, each for a phase (see ``harness.chaos.hypotheses``);
 - ``rollbacks``: actions that always run at the end, also after a failure or Ctrl-C.
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from harness.chaos.actions import ActionSpec
 from harness.chaos.hypotheses import HypothesisSpec
+from harness.chaos.timescale import TimelineSeconds, scale_model
 
 
 class _Strict(BaseModel):
@@ -95,12 +97,9 @@ class LoadSpec(_Strict):
 class Phases(_Strict):
     """Seconds of steady state, of fault (the method), and of recovery."""
 
-    before: float = Field(default=4.0, ge=0, le=600)
-    during: float = Field(default=10.0, gt=0, le=600)
-    after: float = Field(default=6.0, ge=0, le=600)
-
-    def scaled(self, factor: float) -> Phases:
-        return Phases(before=self.before * factor, during=self.during * factor, after=self.after * factor)
+    before: TimelineSeconds = Field(default=4.0, ge=0, le=600)
+    during: TimelineSeconds = Field(default=10.0, gt=0, le=600)
+    after: TimelineSeconds = Field(default=6.0, ge=0, le=600)
 
     @property
     def total(self) -> float:
@@ -123,6 +122,17 @@ class Scenario(_Strict):
     method: list[ActionSpec] = Field(default_factory=list)
     rollbacks: list[ActionSpec] = Field(default_factory=list)
     hypotheses: list[HypothesisSpec] = Field(default_factory=list, min_length=1)
+    # Why this scenario must run at its written length even under --quick / --time-scale.
+    full_length: str | None = Field(default=None, min_length=10)
 
     def provider(self, name: str) -> ProviderSpec | None:
         return next((p for p in self.providers if p.name == name), None)
+
+    def time_scale_for(self, requested: float) -> float:
+        """The scale this scenario runs at: ``requested``, or 1 when it says it cannot be shortened."""
+        return 1.0 if self.full_length is not None else requested
+
+    def scaled(self, factor: float) -> Scenario:
+        """This scenario with every time on its timeline (``TimelineSeconds``) times ``factor``:
+        phases, actions' ``at`` and ``duration``, hypotheses' recovery and settling bounds."""
+        return self if factor == 1.0 else scale_model(self, factor)

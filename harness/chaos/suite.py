@@ -16,7 +16,7 @@ import anyio
 from rich.console import Console
 
 from harness.chaos.errors import ScenarioError
-from harness.chaos.live import RichRunView, verdict_table
+from harness.chaos.live import RichRunView, print_verdicts
 from harness.chaos.loader import load_scenario, scenario_files
 from harness.chaos.plots import plot_run
 from harness.chaos.report_json import write_json
@@ -81,7 +81,8 @@ def write_summary(results: list[ScenarioResult], reports: Path) -> None:
         "passed": all(r.passed for r in results),
         "scenarios": [
             {"name": r.scenario.name, "passed": r.passed, "duration_s": round(r.duration_s, 2),
-             "failed": [v.name for v in r.verdicts if not v.passed], "errors": r.errors}
+             "time_scale": r.time_scale, "failed": [v.name for v in r.verdicts if not v.passed],
+             "errors": r.errors}
             for r in results
         ],
     }  # fmt: skip
@@ -118,6 +119,6 @@ def run_files(request: RunRequest, console: Console | None = None) -> int:
             write_summary(results, request.reports)
         return EXIT_INTERRUPTED
     write_summary(results, request.reports)
-    console.print(verdict_table(results))
+    print_verdicts(console, results)
     console.print(f"reports in {request.reports}/ (summary.md)")
     return EXIT_OK if all(r.passed for r in results) else EXIT_RED

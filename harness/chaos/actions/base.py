@@ -14,6 +14,8 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from harness.chaos.timescale import OptionalTimelineSeconds, TimelineSeconds
+
 
 class ProxyControl(Protocol):
     """Fault proxies between the target and the fake providers (named after the provider)."""
@@ -70,8 +72,10 @@ class ActionSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     action: str
-    at: float = Field(default=0.0, ge=0, le=3600, description="seconds after the 'during' phase starts")
-    duration: float | None = Field(default=None, gt=0, le=3600, description="undo after this many seconds")
+    at: TimelineSeconds = Field(default=0.0, ge=0, le=3600, description="seconds after 'during' starts")
+    duration: OptionalTimelineSeconds = Field(
+        default=None, gt=0, le=3600, description="undo after this many seconds"
+    )
 
     kind: ClassVar[str] = ""
     undoable: ClassVar[bool] = False

@@ -58,7 +58,8 @@ class AddToxic(ActionSpec):
 
     def describe(self) -> str:
         attrs = ", ".join(f"{k}={v}" for k, v in self.toxic.attributes.items())
-        return f"toxic {self.toxic.type}({attrs}) on {self.proxy}"
+        share = f" ({self.toxic.toxicity:.0%} of connections)" if self.toxic.toxicity < 1 else ""
+        return f"toxic {self.toxic.type}({attrs}) on {self.proxy}{share}"
 
     def fault_key(self) -> str:
         return f"toxic:{self.proxy}/{self.toxic.resolved_name}"

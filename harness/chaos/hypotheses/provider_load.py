@@ -19,6 +19,7 @@ from pydantic import Field, model_validator
 
 from harness.chaos.hypotheses.base import HypothesisSpec, Verdict, register
 from harness.chaos.records import RunData, Sample
+from harness.chaos.timescale import TimelineSeconds
 
 
 def peak_rate(samples: list[Sample], window_s: float) -> float:
@@ -42,7 +43,7 @@ class ProviderLoad(HypothesisSpec):
     max_in_flight: int | None = Field(default=None, ge=0)
     max_requests_per_s: float | None = Field(default=None, gt=0)
     window_s: float = Field(default=1.0, gt=0, le=60)
-    settle_s: float = Field(default=0.0, ge=0, le=600, description="skip this long after the phase starts")
+    settle_s: TimelineSeconds = Field(default=0.0, ge=0, le=600, description="skip this long after it starts")
 
     @model_validator(mode="after")
     def _some_bound(self) -> ProviderLoad:

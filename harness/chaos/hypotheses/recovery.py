@@ -16,6 +16,7 @@ from pydantic import Field
 from harness.chaos.hypotheses.base import HypothesisSpec, Phase, Verdict, register
 from harness.chaos.records import RunData
 from harness.chaos.stats import error_rate
+from harness.chaos.timescale import TimelineSeconds
 
 
 @register
@@ -23,7 +24,7 @@ class Recovery(HypothesisSpec):
     kind = "recovery"
 
     phase: Phase = "after"
-    within_s: float = Field(gt=0)
+    within_s: TimelineSeconds = Field(gt=0)
     max_error_rate: float = Field(default=0.0, ge=0, le=1)
 
     def evaluate(self, run: RunData) -> Verdict:

@@ -9,7 +9,7 @@ import anyio
 from rich.console import Console
 
 from harness.chaos.hypotheses import Verdict
-from harness.chaos.live import RichRunView, verdict_table
+from harness.chaos.live import RichRunView, print_verdicts, verdict_table
 from harness.chaos.load import LoadRecorder
 from harness.chaos.records import CallRecord, FaultWindow, RunData
 from harness.chaos.runner import ScenarioResult
@@ -102,3 +102,17 @@ def test_verdict_table_lists_errors_then_verdicts_naming_the_scenario_once() -> 
     assert "ERROR" in joined and "PASS" in joined and "FAIL" in joined
     assert joined.count("spike") == 2  # the error row and the first verdict row
     assert "x" * 201 not in joined.replace("│", "").replace(" ", "").replace("\n", "")
+
+
+def test_off_a_terminal_the_verdicts_are_whole_lines_not_a_folded_table() -> None:
+    phases = Phases()
+    long_observed = "first success 2.04s after clear; errors after that: 0.0% of 57 calls, " * 2
+    red = Verdict("recovery (after)", "recovery", "after", False, long_observed.strip(), "<= 2.5s")
+    result = ScenarioResult(Scenario(name="hanging-provider"), None, phases, RunData(phases={}), [red],
+                            errors=["toxiproxy API refused"])  # fmt: skip
+    capture, out = console(terminal=False)  # 120 columns; a pipe would be 80
+    print_verdicts(capture, [result])
+    assert out.getvalue().splitlines() == [
+        "ERROR hanging-provider: harness: toxiproxy API refused",
+        f"FAIL hanging-provider: recovery (after): {long_observed.strip()} (<= 2.5s)",
+    ]

@@ -121,3 +121,26 @@ async def test_clearing_actions_close_matching_windows() -> None:
     ]
     await run_timeline(method, Env(double), log, start=0.0)
     assert log.windows[0].end is not None and log.active() == []
+
+
+def test_the_timeline_names_the_fault_not_the_behaviour_keys() -> None:
+    def described(**fields: Any) -> str:
+        return ACTIONS[fields["action"]].model_validate(fields).describe()
+
+    hang = {"default": {"faults": [{"kind": "hang"}]}}
+    assert described(action="set_behaviour", provider="openai", behaviour=hang) == "openai: hang"
+    storm = {"default": {"faults": [{"kind": "error", "status": 429, "retry_after_s": 1, "rate": 0.8}]}}
+    assert described(action="set_behaviour", provider="openai", behaviour=storm) == (
+        "openai: error 429 (Retry-After 1s) 80%"
+    )
+    mixed = {
+        "default": {"faults": [{"kind": "truncated", "rate": 0.075}], "latency": {"fixed_ms": 40}},
+        "models": {"o3": {"faults": [{"kind": "error", "status": 503}]}},
+    }
+    assert described(action="set_behaviour", provider="openai", behaviour=mixed) == (
+        "openai: truncated 7.5%, latency fixed_ms=40; o3: error 503"
+    )
+    resets = {"type": "reset_peer", "toxicity": 0.3, "attributes": {"timeout": 20}}
+    assert described(action="add_toxic", proxy="openai", toxic=resets) == (
+        "toxic reset_peer(timeout=20) on openai (30% of connections)"
+    )
