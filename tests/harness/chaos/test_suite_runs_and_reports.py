@@ -125,7 +125,7 @@ def test_a_green_run_writes_reports_and_exits_0(tmp_path: Path) -> None:
     assert report["passed"] is True and report["summary"]["calls"] > 0 and report["summary"]["failed"] == 0
     assert (reports / "logs" / "echo-steady.target.log").exists()
     assert "PASS echo-steady (" in out.getvalue()
-    assert "PASS echo-steady: error_rate (run): 0.0% (0/" in out.getvalue()  # off a terminal: whole lines
+    assert "PASS echo-steady: error_rate (during): 0.0% (0/" in out.getvalue()  # off a terminal: lines
 
 
 async def test_an_unreachable_target_is_a_harness_error_and_rollbacks_still_run(tmp_path: Path) -> None:
