@@ -21,6 +21,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "harness.leaks.command",  # zen-harness leaks
     "harness.gates.command",  # zen-harness gate
     "harness.fuzz.command",  # zen-harness fuzz
+    "harness.reference",  # zen-harness reference
 )
 
 

@@ -11,14 +11,24 @@ import argparse
 import shlex
 from pathlib import Path
 
+from harness.chaos.loader import LIBRARY
 from harness.cli import Subcommand
+from harness.outputs import run_dir
 
 EXIT_OK, EXIT_RED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", type=Path, help="scenario files or directories of *.yaml")
-    parser.add_argument("--reports", type=Path, default=Path("reports/chaos"), help="where results go")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[LIBRARY],
+        help="scenario files, directories of *.yaml, or names from scenarios/ (default: scenarios/)",
+    )
+    parser.add_argument(
+        "--reports", type=Path, default=run_dir("chaos"), help="where results go (default: runs/chaos)"
+    )
     parser.add_argument("--quick", action="store_true", help="halve every phase (same as --time-scale 0.5)")
     parser.add_argument("--time-scale", type=float, default=None, help="multiply every phase's duration")
     parser.add_argument("--seed", type=int, default=7, help="seed for the load's choices and the fakes")

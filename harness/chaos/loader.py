@@ -21,6 +21,7 @@ from harness.chaos.scenario import Scenario
 from harness.chaos.yaml_source import LineMap, load_yaml
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
+LIBRARY = Path("scenarios")  # the scenario library, relative to the repository root
 _REGISTRY_LISTS: dict[str, tuple[str, Mapping[str, type[BaseModel]]]] = {
     "method": ("action", ACTIONS),
     "rollbacks": ("action", ACTIONS),
@@ -162,12 +163,17 @@ def load_scenario(path: Path) -> Scenario:
     return parse_scenario(text, path)
 
 
-def scenario_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, plus every *.yaml / *.yml in named directories (sorted)."""
+def scenario_files(paths: Iterable[Path], library: Path | None = None) -> list[Path]:
+    """Files named directly, every *.yaml / *.yml in named directories (sorted), and a bare
+    name (``hanging-provider``) that is no file here taken from the library (``scenarios/``)."""
+    library = LIBRARY if library is None else library
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files.extend(sorted(p for p in path.iterdir() if p.suffix in SCENARIO_SUFFIXES))
+        elif not path.exists() and path.suffix == "" and len(path.parts) == 1:
+            named = [library / f"{path.name}{suffix}" for suffix in SCENARIO_SUFFIXES]
+            files.append(next((f for f in named if f.is_file()), named[0]))
         else:
             files.append(path)
     return files

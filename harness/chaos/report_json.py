@@ -1,4 +1,4 @@
-"""The machine-readable result of a scenario run: ``reports/chaos/<scenario>.json``.
+"""The machine-readable result of a scenario run: ``runs/chaos/<scenario>.json``.
 
 Holds the verdicts with their figures, the phases, fault windows, action log, harness
 errors, and the raw call records (compact rows), so any figure can be recomputed.

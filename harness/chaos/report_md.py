@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from harness.chaos.runner import ScenarioResult
+from harness.stamp import stamp_lines
 
 
 def _cell(text: str) -> str:
@@ -53,13 +55,14 @@ def scenario_markdown(result: ScenarioResult, plot: Path | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def summary_markdown(results: list[ScenarioResult]) -> str:
+def summary_markdown(
+    results: list[ScenarioResult], made: dict[str, Any] | None = None, target: str = "zen_server"
+) -> str:
     green = sum(1 for r in results if r.passed)
-    lines = [
-        "# Chaos summary",
-        "",
-        f"{green} of {len(results)} scenarios green.",
-        "",
+    lines = ["# Chaos summary", "", f"{green} of {len(results)} scenarios green, target {target}.", ""]
+    if made is not None:
+        lines += [*stamp_lines(made), ""]
+    lines += [
         "| scenario | result | verdicts | run time | what it proves |",
         "| --- | --- | --- | --- | --- |",
     ]

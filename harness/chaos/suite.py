@@ -1,8 +1,9 @@
 """Running a set of scenario files: load and validate them all, run each, write reports.
 
 Every file is validated before anything runs, so a typo in the tenth scenario is caught
-in the first second. Results go to ``reports/<scenario>.{json,md,png}`` and the summary to
-``reports/summary.{md,json}`` (stable paths: the latest run is what they show).
+in the first second. Results go to ``<reports>/<scenario>.{json,md,png}`` (default
+``runs/chaos``, ignored by git) and the summary to ``<reports>/summary.{md,json}``, stamped
+with the commit and machine (stable paths: the latest run is what they show).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from harness.chaos.report_json import write_json
 from harness.chaos.report_md import scenario_markdown, summary_markdown
 from harness.chaos.runner import RunOptions, ScenarioResult, run_scenario
 from harness.chaos.scenario import Scenario, TargetSpec
+from harness.outputs import run_dir
+from harness.stamp import stamp
 
 EXIT_OK, EXIT_RED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -30,7 +33,7 @@ EXIT_OK, EXIT_RED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
 @dataclass
 class RunRequest:
     paths: list[Path]
-    reports: Path = Path("reports/chaos")
+    reports: Path = field(default_factory=lambda: run_dir("chaos"))
     time_scale: float = 1.0
     seed: int = 7
     only: list[str] = field(default_factory=list)
@@ -74,11 +77,22 @@ def write_reports(result: ScenarioResult, reports: Path, plots: bool) -> None:
     (reports / f"{name}.md").write_text(scenario_markdown(result, plot), encoding="utf-8")
 
 
-def write_summary(results: list[ScenarioResult], reports: Path) -> None:
+def write_summary(
+    results: list[ScenarioResult],
+    reports: Path,
+    *,
+    made: dict[str, Any] | None = None,
+    target: str = "zen_server",
+) -> None:
+    """``summary.md`` / ``summary.json``: every scenario's outcome, the target, and the stamp
+    (commit, machine) that ``zen-harness reference`` requires before publishing a run."""
     reports.mkdir(parents=True, exist_ok=True)
-    (reports / "summary.md").write_text(summary_markdown(results), encoding="utf-8")
+    made = made if made is not None else stamp(Path.cwd())
+    (reports / "summary.md").write_text(summary_markdown(results, made, target), encoding="utf-8")
     summary = {
         "passed": all(r.passed for r in results),
+        "target": target,
+        "stamp": made,
         "scenarios": [
             {"name": r.scenario.name, "passed": r.passed, "duration_s": round(r.duration_s, 2),
              "time_scale": r.time_scale, "failed": [v.name for v in r.verdicts if not v.passed],
@@ -87,6 +101,13 @@ def write_summary(results: list[ScenarioResult], reports: Path) -> None:
         ],
     }  # fmt: skip
     (reports / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+
+
+def _target_text(override: dict[str, Any] | None) -> str:
+    if override is None:
+        return "zen_server"
+    what = override.get("url") or " ".join(override.get("command") or [])
+    return f"{override.get('kind')}: {what}"
 
 
 def run_files(request: RunRequest, console: Console | None = None) -> int:
@@ -98,6 +119,7 @@ def run_files(request: RunRequest, console: Console | None = None) -> int:
         console.print(f"{len(loaded)} scenario(s) valid")
         return EXIT_OK
     results: list[ScenarioResult] = []
+    target = _target_text(request.target_override)
     options = RunOptions(
         time_scale=request.time_scale,
         seed=request.seed,
@@ -116,9 +138,9 @@ def run_files(request: RunRequest, console: Console | None = None) -> int:
             "interrupted: the running scenario's rollbacks have run; partial results are not written"
         )
         if results:
-            write_summary(results, request.reports)
+            write_summary(results, request.reports, target=target)
         return EXIT_INTERRUPTED
-    write_summary(results, request.reports)
+    write_summary(results, request.reports, target=target)
     print_verdicts(console, results)
     console.print(f"reports in {request.reports}/ (summary.md)")
     return EXIT_OK if all(r.passed for r in results) else EXIT_RED

@@ -2,7 +2,7 @@
 
 ``--budget full`` (the nox session): 1,000 frames per transport, 1,000 argument sets per tool
 family, 10,000 initializes from one client. ``--budget ci``: a short run for .ci/run.
-The report goes to ``reports/fuzz/runs/<time>/`` (untracked) unless ``--reports`` says otherwise.
+The report goes to ``runs/fuzz/<time>/`` (ignored by git) unless ``--reports`` says otherwise.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from harness.cli import Subcommand
+from harness.outputs import run_dir
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -24,9 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--arguments", type=int, default=None, help="argument sets per tool family (overrides)"
     )
     parser.add_argument("--seed", type=int, default=None, help="hypothesis seed (default: random, printed)")
-    parser.add_argument(
-        "--reports", type=Path, default=None, help="report folder (default reports/fuzz/runs/<time>)"
-    )
+    parser.add_argument("--reports", type=Path, default=None, help="report folder (default runs/fuzz/<time>)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         )
     run_seed = args.seed if args.seed is not None else random.randrange(2**31)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    directory: Path = args.reports or Path("reports/fuzz/runs") / stamp
+    directory: Path = args.reports or run_dir("fuzz") / stamp
     directory.mkdir(parents=True, exist_ok=True)
     print(f"zen-harness fuzz: budget {args.budget}, seed {run_seed}, report in {directory}")
     result = run_fuzz(budget, run_seed=run_seed, work_dir=directory, log=print)

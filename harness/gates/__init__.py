@@ -9,7 +9,7 @@ from harness.gates.evaluate import GateOutcome, PhaseResult, judge, run_phase
 from harness.gates.metrics import MeasureContext, Measurement
 from harness.gates.report import print_result, write_reports
 from harness.gates.spec import GATES_FILE, GatesFile, GateSpec, PhaseSpec, load_gates
-from harness.gates.stamp import stamp
+from harness.stamp import stamp
 
 __all__ = [
     "GATES_FILE",

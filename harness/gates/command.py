@@ -1,4 +1,4 @@
-"""``zen-harness gate PHASE``: measure a phase's gates, print the table, write reports/PHASE/.
+"""``zen-harness gate PHASE``: measure a phase's gates, print the table, write runs/PHASE/.
 
 Exit status: 0 green (every gate passed), 1 red (a gate failed), 3 incomplete (nothing
 failed but a gate could not be measured), 2 the gates could not be evaluated at all.
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from harness.cli import Subcommand
 from harness.errors import HarnessError
+from harness.outputs import RUNS
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--gates", type=Path, default=None, help="gates file (default: harness/gates/gates.yaml)"
     )
     parser.add_argument(
-        "--reports", type=Path, default=Path("reports"), help="report root; writes <root>/<phase>/"
+        "--reports", type=Path, default=RUNS, help="report root; writes <root>/<phase>/ (default: runs)"
     )
     parser.add_argument(
         "--full", action="store_true", help="the plan's full durations (5-minute memory soak)"
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from harness.gates.metrics import MeasureContext
     from harness.gates.report import print_result, write_reports
     from harness.gates.spec import GATES_FILE, load_gates
-    from harness.gates.stamp import stamp
+    from harness.stamp import stamp
 
     try:
         gates = load_gates(args.gates or GATES_FILE)
@@ -58,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
             coverage_json=args.coverage_json,
         )
         result = run_phase(gates, args.phase, ctx, skip=frozenset(args.skip))
+        if args.server_cmd:
+            result.target = f"command: {args.server_cmd}"
     except HarnessError as exc:
         print(f"zen-harness gate: {exc}", file=sys.stderr)
         return 2
@@ -70,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
 
 SUBCOMMAND = Subcommand(
     name="gate",
-    help="Measure a phase's success metrics against the plan's targets; table + reports/<phase>/.",
+    help="Measure a phase's success metrics against the plan's targets; table + runs/<phase>/.",
     configure=configure,
     run=run,
 )

@@ -48,6 +48,7 @@ class PhaseResult:
     measurements: dict[str, Measurement] = field(default_factory=dict)
     unmeasured: dict[str, str] = field(default_factory=dict)  # measurement -> why
     duration_s: float = 0.0
+    target: str = "zen_server"  # or the --server-cmd measured instead
 
     @property
     def verdict(self) -> PhaseVerdict:

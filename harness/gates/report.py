@@ -1,4 +1,4 @@
-"""A phase's report: the console table, ``report.md`` and ``results.json`` in ``reports/<phase>/``.
+"""A phase's report: the console table, ``report.md`` and ``results.json`` in ``runs/<phase>/``.
 
 The table has one row per gate: metric, target, measured, verdict. The Markdown adds the
 stamp (date, commit, machine), the plan's wording, notes, why a gate was not measured,
@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.gates.evaluate import PhaseResult
+from harness.stamp import stamp_lines
 
 STYLE = {"pass": "green", "fail": "bold red", "not measured": "yellow"}
 
@@ -52,6 +53,7 @@ def results_json(result: PhaseResult, stamp: dict[str, Any]) -> dict[str, Any]:
         "phase": result.name,
         "title": result.spec.title,
         "verdict": result.verdict,
+        "target": result.target,
         "stamp": stamp,
         "duration_s": round(result.duration_s, 1),
         "gates": [o.row() for o in result.outcomes],
@@ -70,17 +72,12 @@ def results_json(result: PhaseResult, stamp: dict[str, Any]) -> dict[str, Any]:
 
 
 def markdown(result: PhaseResult, stamp: dict[str, Any]) -> str:
-    machine = stamp["machine"]
-    dirty = " (with uncommitted changes)" if stamp.get("dirty") else ""
     lines = [
         f"# {result.name}: {result.spec.title}",
         "",
         f"**Verdict: {result.verdict.upper()}**, measured in {result.duration_s:.0f} s.",
         "",
-        f"- date: {stamp['date']}",
-        f"- commit: `{stamp['commit']}`{dirty}",
-        f"- machine: {machine['cores']} cores, {machine['memory_gb']} GB, {machine['os']}, "
-        f"Python {machine['python']}",
+        *stamp_lines(stamp),
         "",
         "| metric | target | measured | verdict | plan |",
         "| --- | --- | --- | --- | --- |",

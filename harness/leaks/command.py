@@ -12,11 +12,14 @@ from pathlib import Path
 
 from harness.cli import Subcommand
 from harness.errors import HarnessError
+from harness.outputs import run_dir
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("profile", nargs="?", default="soak", help="load profile (default soak: 5 minutes)")
-    parser.add_argument("--out", type=Path, default=Path("reports/leaks"), help="report root")
+    parser.add_argument(
+        "--out", type=Path, default=run_dir("leaks"), help="report root (default: runs/leaks)"
+    )
     parser.add_argument("--time-scale", type=float, default=1.0, help="multiply the profile's durations")
     parser.add_argument("--limit-mb", type=float, default=100.0, help="allowed RSS growth (default 100)")
     parser.add_argument("--native", action="store_true", help="also record native stacks (slower)")

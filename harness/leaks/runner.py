@@ -5,7 +5,7 @@ captures stay small over a long soak), the profile's Locust load runs against it
 server is stopped with SIGINT so memray closes the capture. Then: heap and RSS when the
 warm-up ended and at the end of the load, their growth, the top allocation sites, a
 flamegraph (high-water mark) and a leaks flamegraph, a PNG of heap and RSS over time, and
-``leaks.json`` / ``leaks.md``, all in ``reports/leaks/<profile>/``.
+``leaks.json`` / ``leaks.md``, all in ``runs/leaks/<profile>/``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from harness.leaks.plot import heap_and_rss
 from harness.load.profile import Profile, load_profile
 from harness.load.runner import LoadRun, run_profile
 from harness.load.shapes import SoakShape
+from harness.outputs import run_dir
 
-DEFAULT_OUT = Path("reports/leaks")
+DEFAULT_OUT = run_dir("leaks")
 FLAMEGRAPH_TIMEOUT_S = 300.0
 
 

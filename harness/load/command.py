@@ -1,4 +1,4 @@
-"""``zen-harness load PROFILE``: run a load profile headless; Locust's CSV + HTML in reports/load/.
+"""``zen-harness load PROFILE``: run a load profile headless; Locust's CSV + HTML in runs/load/.
 
 Prints the per-run summary and the SLO checks; exits 0 when every check passed, 1 when one
 failed, 2 when the run could not be made. ``--list`` shows the bundled profiles.
@@ -13,14 +13,13 @@ from pathlib import Path
 
 from harness.cli import Subcommand
 from harness.errors import HarnessError
+from harness.outputs import run_dir
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("profile", nargs="?", default="smoke", help="bundled profile name or YAML path")
     parser.add_argument("--list", action="store_true", help="list the bundled profiles and exit")
-    parser.add_argument(
-        "--out", type=Path, default=Path("reports/load"), help="report root (default reports/load)"
-    )
+    parser.add_argument("--out", type=Path, default=run_dir("load"), help="report root (default: runs/load)")
     parser.add_argument(
         "--time-scale", type=float, default=1.0, help="multiply every duration of the shape (0.1 = a tenth)"
     )
@@ -62,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
 SUBCOMMAND = Subcommand(
     name="load",
-    help="Run a Locust load profile headless against an MCP server; CSV + HTML into reports/load/.",
+    help="Run a Locust load profile headless against an MCP server; CSV + HTML into runs/load/.",
     configure=configure,
     run=run,
 )

@@ -1,4 +1,4 @@
-"""Runs one load profile headless and keeps Locust's CSV and HTML in ``reports/load/<profile>/``.
+"""Runs one load profile headless and keeps Locust's CSV and HTML in ``runs/load/<profile>/``.
 
 The runner owns the life of a run: start the fake provider(s) and, for HTTP profiles, the
 server under test; run ``locust --headless`` in its own process with the profile's user
@@ -22,9 +22,10 @@ from harness.load.errors import LoadError
 from harness.load.profile import Profile, load_profile
 from harness.load.summary import LoadSummary, SloCheck
 from harness.load.target import ZEN_HTTP_COMMAND, ZEN_STDIO_COMMAND, FakeProviders, HttpServerProcess, expand
+from harness.outputs import run_dir
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
-DEFAULT_OUT = Path("reports/load")
+DEFAULT_OUT = run_dir("load")
 MARGIN_S = 60.0  # Locust start-up, the users' stop timeout, report writing
 
 

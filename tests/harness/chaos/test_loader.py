@@ -78,3 +78,29 @@ def test_the_library_has_eleven_valid_scenarios_that_each_say_what_they_prove() 
     assert len(scenarios) == 11
     assert all(s.proves and s.title for s in scenarios)
     assert len({s.name for s in scenarios}) == 11
+
+
+def test_a_bare_name_is_taken_from_the_library_and_a_path_is_taken_as_given(tmp_path: Path) -> None:
+    library = tmp_path / "scenarios"
+    library.mkdir()
+    (library / "hanging-provider.yaml").write_text("hypotheses: [{type: error_rate, max: 0}]\n")
+    (library / "old.yml").write_text("hypotheses: [{type: error_rate, max: 0}]\n")
+    own = tmp_path / "mine.yaml"
+    files = scenario_files(
+        [Path("hanging-provider"), Path("old"), own, Path("missing"), library], library=library
+    )
+    assert files == [
+        library / "hanging-provider.yaml",
+        library / "old.yml",
+        own,
+        library / "missing.yaml",  # reported as unreadable, naming where it looked
+        library / "hanging-provider.yaml",
+        library / "old.yml",
+    ]
+
+
+def test_zen_harness_run_defaults_to_the_library() -> None:
+    from harness.cli import build_parser, load_subcommands
+
+    args = build_parser(load_subcommands()).parse_args(["run", "--quick"])
+    assert args.paths == [Path("scenarios")]

@@ -45,7 +45,10 @@ def test_a_bare_report_leaves_the_optional_sections_out() -> None:
 
 def test_summary_counts_green_scenarios_and_lists_errors() -> None:
     red = result(proves="p")
-    text = summary_markdown([red])
-    assert "0 of 1 scenarios green." in text
+    made = {"date": "2026-01-01T00:00:00+00:00", "commit": "abc123", "dirty": True,
+            "machine": {"cores": 2, "memory_gb": 24.0, "os": "Linux", "python": "3.11.2"}}  # fmt: skip
+    text = summary_markdown([red], made)
+    assert "0 of 1 scenarios green, target zen_server." in text
+    assert "- commit: `abc123` (with uncommitted changes)" in text and "- machine: 2 cores, 24.0 GB" in text
     assert "| [spike](spike.md) | **FAIL** | 0/1 held |" in text
     assert "- FAIL p95 | tail: 3 s slow (<= 1 s)" in text and "- ERROR proxy \\| down" in text

@@ -13,7 +13,7 @@ from harness.gates.errors import NotMeasured
 from harness.gates.metrics import MeasureContext, Measurement
 from harness.gates.report import markdown, write_reports
 from harness.gates.spec import GatesFile
-from harness.gates.stamp import stamp
+from harness.stamp import stamp
 
 GATES = GatesFile.model_validate(
     {

@@ -1,4 +1,8 @@
-"""Where and when a report was made: date, commit, machine. Read-only: git is only queried."""
+"""Where and when a report was made: date, commit, machine. Read-only: git is only queried.
+
+Every run stamps its results (gates' ``results.json``, chaos's ``summary.json``) so a
+reference report always says which commit and machine produced its figures.
+"""
 
 from __future__ import annotations
 
@@ -38,3 +42,15 @@ def stamp(repo: Path) -> dict[str, Any]:
         },
         "ci": os.environ.get("CI", "").lower() in {"1", "true", "yes"},
     }
+
+
+def stamp_lines(made: dict[str, Any]) -> list[str]:
+    """The stamp as Markdown list lines (date, commit, machine) for a report's header."""
+    machine = made["machine"]
+    dirty = " (with uncommitted changes)" if made.get("dirty") else ""
+    return [
+        f"- date: {made['date']}",
+        f"- commit: `{made['commit']}`{dirty}",
+        f"- machine: {machine['cores']} cores, {machine['memory_gb']} GB, {machine['os']}, "
+        f"Python {machine['python']}",
+    ]
