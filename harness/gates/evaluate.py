@@ -7,8 +7,11 @@ A gate passes when its figure satisfies the comparison, fails when it does not, 
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -16,6 +19,7 @@ from harness.gates.errors import NotMeasured
 from harness.gates.metrics import MeasureContext, Measurement, measure
 from harness.gates.spec import GatesFile, GateSpec, PhaseSpec
 
+PROGRESS_EVERY_S = 15.0  # a line while a measurement runs, so a long one is never silent
 GateVerdict = Literal["pass", "fail", "not measured"]
 PhaseVerdict = Literal["green", "red", "incomplete"]
 
@@ -73,8 +77,32 @@ def judge(gate: GateSpec, measurement: Measurement | None, why_not: str | None) 
     return GateOutcome(gate, value, "fail", f"{gate.value} = {value:g}, needs {gate.target_text}")
 
 
+@contextmanager
+def progress(ctx: MeasureContext, what: str, every_s: float) -> Iterator[None]:
+    """Log ``still measuring <what>: Ns`` every ``every_s`` seconds until the block ends."""
+    stop = threading.Event()
+    started = time.monotonic()
+
+    def beat() -> None:
+        while not stop.wait(every_s):
+            ctx.log(f"{what}: still measuring, {time.monotonic() - started:.0f}s so far")
+
+    thread = threading.Thread(target=beat, name="gate-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def run_phase(
-    gates: GatesFile, phase: str, ctx: MeasureContext, *, skip: frozenset[str] = frozenset()
+    gates: GatesFile,
+    phase: str,
+    ctx: MeasureContext,
+    *,
+    skip: frozenset[str] = frozenset(),
+    progress_every_s: float = PROGRESS_EVERY_S,
 ) -> PhaseResult:
     """Measure (each measurement once, in the order gates name them) and judge every gate."""
     spec = gates.phase(phase)
@@ -87,7 +115,8 @@ def run_phase(
             continue
         ctx.log(f"[{phase}] measuring {name} ({gates.measurements[name]['kind']})")
         try:
-            result.measurements[name] = measure(name, gates.measurements[name], ctx)
+            with progress(ctx, f"[{phase}] {name}", progress_every_s):
+                result.measurements[name] = measure(name, gates.measurements[name], ctx)
         except NotMeasured as exc:
             result.unmeasured[name] = str(exc)
         except Exception as exc:  # a broken measurement is reported, never counted as a pass

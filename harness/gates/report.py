@@ -14,7 +14,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from harness.gates.evaluate import PhaseResult
+from harness.gates.evaluate import GateOutcome, PhaseResult
 from harness.stamp import stamp_lines
 
 STYLE = {"pass": "green", "fail": "bold red", "not measured": "yellow"}
@@ -39,9 +39,23 @@ def console_table(result: PhaseResult) -> Table:
     return table
 
 
+def outcome_line(outcome: GateOutcome) -> str:
+    """One gate as one line: ``FAIL name: measured X, target Y (why)``."""
+    mark = {"pass": "PASS", "fail": "FAIL", "not measured": "NOT MEASURED"}[outcome.verdict]
+    line = f"{mark} {outcome.gate.name}: measured {fmt(outcome.measured, outcome.gate.unit)}, "
+    line += f"target {outcome.gate.target_text}"
+    return line + (f" ({outcome.reason})" if outcome.reason else "")
+
+
 def print_result(result: PhaseResult, console: Console | None = None) -> None:
+    """The table on a terminal; elsewhere (CI logs, pipes) one whole line per gate, which a
+    fixed 80-column table would fold and cut."""
     console = console or Console()
-    console.print(console_table(result))
+    if console.is_terminal:
+        console.print(console_table(result))
+    else:
+        for outcome in result.outcomes:
+            console.print(outcome_line(outcome), markup=False, highlight=False, soft_wrap=True)
     for name, why in result.unmeasured.items():
         console.print(f"[yellow]not measured[/] {name}: {why}")
     colour = {"green": "green", "red": "bold red", "incomplete": "yellow"}[result.verdict]

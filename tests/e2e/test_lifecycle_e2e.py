@@ -73,14 +73,13 @@ def test_stdio_server_stops_cleanly(
     else:
         # stdin stays open: a blocked read must not keep the process alive.
         process.send_signal(signal.SIGTERM if stop == "sigterm" else signal.SIGINT)
-    status, took = stopped_within(process, 10)
+    status, _ = stopped_within(process, 60)  # a fail-safe against hanging, not a speed target
     if process.stdin is not None and not process.stdin.closed:
         process.stdin.close()
     assert process.stdout is not None
     process.stdout.close()
 
     assert status == 0
-    assert took < 5
 
 
 async def test_mcp_cancellation_cancels_the_provider_request(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 
 import httpx
 import pytest
@@ -52,9 +51,8 @@ def test_shutdown_does_not_wait_for_hung_requests() -> None:
     for caller in callers:
         caller.start()
     fake.control.wait_for_in_flight(3)
-    started = time.monotonic()
     fake.stop()
     for caller in callers:
-        caller.join(10)
-    assert time.monotonic() - started < 5  # generous: the point is "not 30 s, not forever"
-    assert len(errors) == 3 and all(isinstance(e, httpx.RemoteProtocolError) for e in errors)
+        caller.join(60)
+    # Dropped by the shutdown (a protocol error), not left to their 30 s read timeout.
+    assert len(errors) == 3 and all(isinstance(e, httpx.RemoteProtocolError) for e in errors), errors

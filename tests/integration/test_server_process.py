@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -67,24 +66,20 @@ async def test_fallback_busy_and_expired_as_an_mcp_client_sees_them(
         assert "FAKE-REPLY model=openai/gpt-5" in envelope["content"]
         oldest_thread = envelope["continuation_offer"]["continuation_id"]
 
-        # 2. Six at once with two slots and no queue: two answer, four get the busy error fast.
-        results: list[tuple[types.CallToolResult, float]] = []
+        # 2. Six at once with two slots and no queue: two answer, four get the busy error.
+        results: list[types.CallToolResult] = []
 
         async def one(i: int) -> None:
-            started = time.monotonic()
-            result = await client.call_tool("chat", args(f"burst {i}"))
-            results.append((result, time.monotonic() - started))
+            results.append(await client.call_tool("chat", args(f"burst {i}")))
 
         async with anyio.create_task_group() as tg:
             for i in range(6):
                 tg.start_soon(one, i)
-        busy = [(r, s) for r, s in results if r.is_error]
-        answered = [r for r, _ in results if not r.is_error]
-        assert len(answered) == 2 and len(busy) == 4, [text_of(r) for r, _ in busy]
-        for result, seconds in busy:
+        busy = [r for r in results if r.is_error]
+        answered = [r for r in results if not r.is_error]
+        assert len(answered) == 2 and len(busy) == 4, [text_of(r) for r in busy]
+        for result in busy:
             assert re.search(r"server busy.*retry after \d+ s", text_of(result)), text_of(result)
-            # Through JSON-RPC over HTTP on a shared machine; the 100 ms bound is checked in-process.
-            assert seconds < 0.4, f"busy error took {seconds * 1000:.0f} ms over HTTP"
 
         # 3. Three threads were written and the store keeps two: the first one is gone.
         late = await client.call_tool("chat", args("what number?", continuation_id=oldest_thread))

@@ -9,9 +9,11 @@ Runs the named scenario files in one chaos run, in its own process, with the rep
 from __future__ import annotations
 
 import json
+import re
 import subprocess
+import threading
 import time
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from pydantic import Field
 
@@ -19,6 +21,7 @@ from harness.gates.errors import NotMeasured
 from harness.gates.metrics.base import MeasureContext, Measurement, MeasureParams
 
 BUDGET_MARGIN_S = 120.0
+SCENARIO_DONE = re.compile(r"^(PASS|FAIL) [a-z0-9][a-z0-9_-]* \(\d")  # "PASS latency-spike (13.2s)"
 
 
 class Params(MeasureParams):
@@ -26,6 +29,16 @@ class Params(MeasureParams):
     scenarios: list[str] = Field(min_length=1)  # paths relative to the repository root
     time_scale: float = Field(default=1.0, gt=0, le=10)
     budget_s: float = Field(default=240.0, gt=0)  # at time_scale 1; stopped past it
+
+
+def _tee(process: subprocess.Popen[bytes], out: BinaryIO, ctx: MeasureContext) -> None:
+    """Keep the run's whole output in the log; show each scenario's result as it comes."""
+    assert process.stdout is not None
+    for line in iter(process.stdout.readline, b""):
+        out.write(line)
+        text = line.decode("utf-8", "replace").strip()
+        if SCENARIO_DONE.match(text):
+            ctx.log(f"  chaos: {text}")
 
 
 def measure(params: Params, ctx: MeasureContext) -> Measurement:
@@ -45,17 +58,19 @@ def measure(params: Params, ctx: MeasureContext) -> Measurement:
     log = ctx.out_dir / "logs" / "chaos.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as out:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=ctx.child_env()
+        )
+        tee = threading.Thread(target=_tee, args=(process, out, ctx), name="chaos-gate-tee", daemon=True)
+        tee.start()
         try:
-            exit_code = subprocess.run(
-                command,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env=ctx.child_env(),
-                timeout=budget,
-                check=False,
-            ).returncode
+            exit_code = process.wait(timeout=budget)
         except subprocess.TimeoutExpired as exc:
+            process.kill()
+            process.wait()
             raise NotMeasured(f"the chaos run took over {budget:.0f}s and was stopped; see {log}") from exc
+        finally:
+            tee.join()
     if not summary_path.is_file():
         raise NotMeasured(f"the chaos run wrote no summary (exit {exit_code}); see {log}")
     summary = json.loads(summary_path.read_text())

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -66,13 +65,17 @@ def test_sigint_runs_the_rollbacks_and_stops_the_target(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
-        while not pid_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert pid_file.exists(), "the target never started"
-        time.sleep(2.0)  # the load is running now
+        assert harness.stdout is not None
+        seen = b""
+        # Wait for the event, not a clock: the run says when its load has started.
+        for line in iter(harness.stdout.readline, b""):
+            seen += line
+            if b"interrupted: load for" in line:
+                break
+        assert pid_file.exists(), "the load started but the target never wrote its pid"
         harness.send_signal(signal.SIGINT)
-        output, _ = harness.communicate(timeout=60)
+        rest, _ = harness.communicate(timeout=60)
+        output = seen + rest
     finally:
         if harness.poll() is None:
             harness.kill()

@@ -20,11 +20,12 @@ async def test_outcomes_for_ok_tool_error_and_timeout(tmp_path: Path) -> None:
         assert client.pid is not None
         assert set(await client.list_tools()) >= {"chat", "echo", "block"}
         ok = await client.call("echo", {"text": "hello"}, timeout_s=5)
-        assert ok.kind == "ok" and ok.text == "hello" and ok.latency_s < 5
+        assert ok.kind == "ok" and ok.text == "hello" and ok.latency_s > 0
         unknown = await client.call("no_such_tool", {}, timeout_s=5)
         assert unknown.kind == "tool_error"
         slow = await client.call("block", {"seconds": 2}, timeout_s=0.5)
-        assert slow.kind == "timeout" and 0.4 < slow.latency_s < 2.5
+        # Cut by the client's timeout (an answer after the 2 s block would be "ok").
+        assert slow.kind == "timeout" and slow.latency_s >= 0.5
 
 
 async def test_a_killed_server_is_a_transport_error(tmp_path: Path) -> None:
@@ -32,5 +33,4 @@ async def test_a_killed_server_is_a_transport_error(tmp_path: Path) -> None:
         assert client.pid is not None
         os.kill(client.pid, 9)
         outcome = await client.call("echo", {"text": "x"}, timeout_s=5)
-        assert outcome.kind == "transport_error"
-        assert outcome.latency_s < 2
+        assert outcome.kind == "transport_error"  # seen as a dead server, not waited out as a timeout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -144,3 +145,24 @@ def test_reports_carry_the_table_stamp_plots_and_figures(
     assert data["measurements"]["fast"]["plots"] == ["latency.png"]
     assert data["gates"][2] == data["gates"][2] | {"metric": "memory", "verdict": "fail", "measured": 120.0}
     assert markdown(result, made).startswith("# p: test phase")
+
+
+def test_a_long_measurement_is_never_silent(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    said: list[str] = []
+    heard = threading.Event()
+
+    def log(text: str) -> None:
+        said.append(text)
+        if "still measuring" in text:
+            heard.set()
+
+    def slow_measure(name: str, params: dict[str, Any], ctx: MeasureContext) -> Measurement:
+        # Returns once progress has been printed: waits on that event, not on a clock.
+        assert heard.wait(60), "no progress line while measuring"
+        return Measurement({"p95_s": 1.0, "errors": 0, "growth_mb": 1.0, "x": 0})
+
+    monkeypatch.setattr(evaluate, "measure", slow_measure)
+    ctx = MeasureContext(out_dir=tmp_path, log=log)
+    evaluate.run_phase(GATES, "p", ctx, progress_every_s=0.01)
+    assert said[0] == "[p] measuring fast (file_lines)"
+    assert any(line.startswith("[p] fast: still measuring, ") for line in said)

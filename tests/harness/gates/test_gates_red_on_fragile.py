@@ -57,7 +57,7 @@ def test_tools_compat_gate_is_red_when_tools_differ_from_upstream(
     run_gates: RunGates, fragile_http: list[str]
 ) -> None:
     result = run_gates("phase2", {"compat"}, server=fragile_http)
-    assert verdicts(result)["tools compatible with upstream"] == "fail"
+    assert verdicts(result)["tools incompatible with upstream"] == "fail"
     problems = result.measurements["compat"].details["problems"]
     assert "absolute_file_paths" in " ".join(problems["chat"])
 

@@ -54,6 +54,9 @@ CHAOS_WRITES_SUMMARY = """
 reports = pathlib.Path(argv[argv.index("--reports") + 1])
 reports.mkdir(parents=True, exist_ok=True)
 (reports.parent / "argv.json").write_text(json.dumps(argv))
+print("shedding: load for 8s", flush=True)
+print("PASS shedding (12.5s)", flush=True)
+print("FAIL outage (13.0s)", flush=True)
 (reports / "summary.json").write_text(json.dumps({"scenarios": [
     {"name": "shedding", "passed": True},
     {"name": "outage", "passed": False, "failed": ["fallback used"]},
@@ -72,7 +75,12 @@ def test_chaos_with_a_missing_scenario_file_is_not_measured(tmp_path: Path) -> N
 def test_chaos_counts_red_and_errored_scenarios_and_names_why(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("x: 1\n")
     ctx = context(tmp_path, CHAOS_WRITES_SUMMARY, server_command=["srv", "--http", "{port}"])
+    said: list[str] = []
+    ctx.log = said.append
     result = chaos.measure(chaos.Params(kind="chaos", scenarios=["a.yaml"], time_scale=0.5), ctx)
+    # Each scenario's result is shown as the run goes; the whole output is in the log file.
+    assert said == ["  chaos: PASS shedding (12.5s)", "  chaos: FAIL outage (13.0s)"]
+    assert "shedding: load for 8s" in (ctx.out_dir / "logs" / "chaos.log").read_text()
     assert result.values == {"scenarios": 3, "failed": 2, "passed": 1}
     assert result.notes == ["outage: red (fallback used)", "herd: red (server died)"]
     assert result.details["exit_code"] == 1

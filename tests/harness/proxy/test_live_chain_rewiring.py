@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from harness.proxy.testing import EchoServer, HttpDriver, connect, read_until_closed, recv_exactly, round_trip
+from harness.proxy.testing import EchoServer, HttpDriver, connect, read_until_closed, round_trip
 
 
 @pytest.fixture
@@ -20,15 +20,18 @@ def test_toxics_of_one_direction_stack_and_removing_the_last_rewires_the_chain(
     http_driver: HttpDriver, echo_server: EchoServer
 ) -> None:
     address = http_driver.create_proxy("two", echo_server.address)
-    http_driver.add_toxic("two", "latency", {"latency": 200}, name="first")
-    http_driver.add_toxic("two", "latency", {"latency": 200}, name="second")
+    http_driver.add_toxic("two", "latency", {"latency": 500}, name="first")
+    http_driver.add_toxic("two", "latency", {"latency": 1000}, name="second")
     with connect(address) as sock:
-        assert round_trip(sock) >= 0.39  # both delays apply on a connection opened with both
+        both = round_trip(sock)
+        assert both >= 1.5  # both delays apply on a connection opened with both
         http_driver.remove_toxic("two", "second")
         kept = round_trip(sock)
-        assert 0.19 <= kept < 0.39  # only the first is left, and data still flows through it
+        assert kept >= 0.5  # the first still applies, and data still flows through it
         http_driver.remove_toxic("two", "first")
-        assert round_trip(sock) < 0.19
+        none = round_trip(sock)
+    # Compared within this run (no wall-clock bound): each removal took its delay away.
+    assert none < kept < both, (none, kept, both)
 
 
 def test_removing_a_throttle_mid_transfer_hands_on_held_and_queued_data_at_once(
@@ -37,15 +40,22 @@ def test_removing_a_throttle_mid_transfer_hands_on_held_and_queued_data_at_once(
     address = http_driver.create_proxy("slow", echo_server.address)
     http_driver.add_toxic("slow", "bandwidth", {"rate": 1}, name="bw")  # 1000 B/s
     with connect(address) as sock:
-        sock.sendall(b"a" * 2000)  # 2 s of slices at this rate
+        sock.sendall(b"a" * 60_000)  # a minute of slices at this rate
         time.sleep(0.15)
         sock.sendall(b"b" * 10)  # queued behind the chunk being sliced
         time.sleep(0.15)
-        removed_at = time.perf_counter()
         http_driver.remove_toxic("slow", "bw")
-        data = recv_exactly(sock, 2010)
-        assert time.perf_counter() - removed_at < 1.0
-    assert data == b"a" * 2000 + b"b" * 10  # nothing lost, nothing reordered
+        # Still throttled, this would take a minute; 20 s is a fail-safe no busy machine
+        # needs for 60 kB on loopback, not a speed target.
+        sock.settimeout(20)
+        deadline = time.monotonic() + 20
+        data = b""
+        while len(data) < 60_010 and time.monotonic() < deadline:
+            piece = sock.recv(65536)
+            if not piece:
+                break
+            data += piece
+    assert data == b"a" * 60_000 + b"b" * 10  # nothing lost, nothing reordered
 
 
 def test_disabling_cuts_a_connection_whose_toxic_holds_data(
@@ -56,10 +66,8 @@ def test_disabling_cuts_a_connection_whose_toxic_holds_data(
     with connect(address) as sock:
         sock.sendall(b"held back")
         time.sleep(0.1)
-        started = time.perf_counter()
         http_driver.set_enabled("held", False)
-        data, ending = read_until_closed(sock, timeout=3.0)
-        assert time.perf_counter() - started < 2.0
+        data, ending = read_until_closed(sock, timeout=5.0)  # "open" if it was not cut
     assert data == b""  # the delayed data is dropped with the connection
     assert ending in ("eof", "reset")
 
@@ -76,7 +84,7 @@ def test_a_client_that_resets_its_connection_ends_the_upstream_one_too(
     assert echo_server.received == [4]
     # The proxy stays usable for the next client.
     with connect(address) as sock:
-        assert round_trip(sock) < 1.0
+        assert round_trip(sock) > 0  # answered (recv_exactly raises if the proxy closed it)
 
 
 def test_an_upstream_nobody_listens_on_closes_the_client_at_once(http_driver: HttpDriver) -> None:

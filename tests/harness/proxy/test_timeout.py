@@ -15,8 +15,8 @@ def test_timeout_stops_data_and_closes_after_the_timeout(driver: Driver, echo_se
         sock.sendall(b"hello")
         data, ending = read_until_closed(sock)
         elapsed = time.perf_counter() - started
-    assert (data, ending) == (b"", "eof")
-    assert 0.25 <= elapsed < 3.0
+    assert (data, ending) == (b"", "eof")  # closed by the toxic ("open" had it kept waiting)
+    assert elapsed >= 0.25
 
 
 def test_timeout_zero_holds_forever_until_removed(driver: Driver, echo_server: EchoServer) -> None:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import time
 from collections.abc import Callable
 
 import pytest
@@ -137,19 +136,18 @@ async def test_permanent_error_is_neither_retried_nor_fallen_back(
 async def test_open_breaker_fails_fast_and_falls_back(
     gateway_parts: Parts, observer: RecordingObserver
 ) -> None:
-    _, providers, _ = gateway_parts
+    _, providers, clock = gateway_parts
     providers["openai"].behaviour = failing("openai")
     gateway = make_gateway(gateway_parts, observer)
     with pytest.raises(TransientProviderError):
         await gateway.generate(ask("gpt-5", allow_fallback=False))
     assert gateway.breaker_states()["openai/gpt-5"] == "open"
     calls_before = len(providers["openai"].calls)
-    started = time.perf_counter()
+    slept_before = list(clock.slept)
     with pytest.raises(CircuitOpenError):
         await gateway.generate(ask("gpt-5", allow_fallback=False))
-    elapsed = time.perf_counter() - started
     assert len(providers["openai"].calls) == calls_before  # not even tried
-    assert elapsed < 0.05
+    assert clock.slept == slept_before  # and nothing waited: no backoff before the refusal
     response = await gateway.generate(ask("gpt-5"))
     assert response.provider == "openrouter"
 
@@ -218,12 +216,14 @@ async def test_hanging_provider_times_out_before_the_deadline_and_opens_the_brea
             self, request: ModelRequest, target: ResolvedCall, *, timeout: float
         ) -> ModelResponse:
             # What the HTTP client does with a provider that never answers: time out.
+            self.calls.append((target, timeout))
             await asyncio.sleep(timeout)
             raise TransientProviderError("read timeout", provider="openai", model=target.model)
 
+    hanging = HangingProvider("openai")
     gateway = ModelGateway(
         catalog,
-        {"openai": HangingProvider("openai")},
+        {"openai": hanging},
         observer=observer,
         retry=RetryPolicy(max_attempts=1, observer=observer),
         breaker_config=BreakerConfig(min_calls=2, failure_rate=0.5, open_s=30.0),
@@ -233,11 +233,12 @@ async def test_hanging_provider_times_out_before_the_deadline_and_opens_the_brea
             async with deadline_scope(0.3):
                 await gateway.generate(ask("gpt-5", allow_fallback=False))
     assert gateway.breaker_states()["openai"] == "open"
-    started = time.perf_counter()
+    # Each attempt was given less than the deadline, so the provider's timeout fired first.
+    assert len(hanging.calls) == 2 and all(0 < timeout < 0.3 for _, timeout in hanging.calls)
     with pytest.raises(CircuitOpenError):
         async with deadline_scope(0.3):
             await gateway.generate(ask("gpt-5", allow_fallback=False))
-    assert time.perf_counter() - started < 0.25  # refused at once, not after the deadline
+    assert len(hanging.calls) == 2  # refused by the breaker, not sent to wait out the deadline
 
 
 async def test_a_model_the_tool_picked_in_auto_mode_falls_back_like_auto(

@@ -53,9 +53,27 @@ class FakeModels:
     failures: dict[str, ZenError] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)
     reply: Callable[[ModelRequest], str] | None = None
+    # Hold every call until this many are in flight at once (0: no rendezvous), so a test
+    # proves calls overlap by waiting on that event, not by timing them.
+    rendezvous: int = 0
+    in_flight: int = 0
+    peak_in_flight: int = 0
+    _all_in: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def generate(self, request: ModelRequest) -> ModelResponse:
         self.requests.append(request)
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            if self.rendezvous:
+                if self.in_flight >= self.rendezvous:
+                    self._all_in.set()
+                await self._all_in.wait()
+            return await self._answer(request)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(self, request: ModelRequest) -> ModelResponse:
         if request.model in self.delays:
             await asyncio.sleep(self.delays[request.model])
         if request.model in self.failures:
