@@ -120,6 +120,7 @@ class Settings(BaseSettings):
 
     # --- zen_server's own ---------------------------------------------------------------
     zen_auth_token: SecretStr | None = None
+    zen_metrics_token: SecretStr | None = None  # opens /metrics alone, for a scraper
     zen_allowed_origins: str | None = None
     zen_ops_port: int | None = Field(default=None, ge=0, le=65535)
     zen_audit_log: Path | None = None
@@ -244,7 +245,11 @@ class Settings(BaseSettings):
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value configured, so logs and audit can redact them."""
-        names = [entry.key_variable for entry in PROVIDERS] + ["JULES_API_KEY", "ZEN_AUTH_TOKEN"]
+        names = [entry.key_variable for entry in PROVIDERS] + [
+            "JULES_API_KEY",
+            "ZEN_AUTH_TOKEN",
+            "ZEN_METRICS_TOKEN",
+        ]
         return tuple(value for name in names if (value := setting_value(self, name)) is not None)
 
 

@@ -28,7 +28,7 @@ from zen_server.config import Settings
 from zen_server.conversation.service import ConversationService, RecordedExchange
 from zen_server.errors import AdmissionRejected, DeadlineExceeded, ZenError
 from zen_server.files import FileAccess
-from zen_server.observability.events import Observer, ToolCallFinished, ToolOutcome
+from zen_server.observability.events import Observer, ToolCallFinished, ToolCallStarted, ToolOutcome
 from zen_server.providers.catalog import ModelCatalog
 from zen_server.providers.types import ModelCaller
 from zen_server.resilience.deadline import deadline_scope
@@ -163,6 +163,7 @@ class ToolExecutor:
         """Run tool ``name``; always returns a result (isError on failure) unless cancelled."""
         args: Mapping[str, Any] = arguments or {}
         facts = _CallFacts(name, request_id, session_id, arguments_digest(args), time.monotonic())
+        self._emit(ToolCallStarted(request_id=request_id, session_id=session_id, tool=name))
         try:
             result = await self._run(name, args, session_id, request_id, progress)
         except asyncio.CancelledError:
@@ -211,11 +212,11 @@ class ToolExecutor:
         thread_id = recorded.thread_id if recorded is not None else raw.continuation_id
         return replace(raw, content=self._render(raw, recorded), continuation_id=thread_id, exchange=None)
 
-    def _emit(self, event: ToolCallFinished) -> None:
+    def _emit(self, event: ToolCallStarted | ToolCallFinished) -> None:
         try:
             self._observer.emit(event)
         except Exception:  # observers must not raise; if one does, the call still succeeds
-            logger.exception("observer failed on ToolCallFinished")
+            logger.exception("observer failed on %s", type(event).__name__)
 
 
 __all__ = [

@@ -22,6 +22,7 @@ from zen_server.files import FileAccess
 from zen_server.observability.events import SystemEvent
 from zen_server.observability.hub import ObservabilityHub
 from zen_server.observability.ops import ops_routes
+from zen_server.observability.ops_access import OpsAccess
 from zen_server.observability.readiness import ReadinessReport, assess_readiness
 from zen_server.observability.startup import startup_event
 from zen_server.providers.catalog import ModelCatalog
@@ -81,7 +82,7 @@ class ZenApp:
 
     def ops_routes(self) -> list[BaseRoute]:
         """/metrics, /health, /ready, /dashboard for the HTTP app or the stdio ops listener."""
-        return ops_routes(self.hub, self.readiness)
+        return ops_routes(self.hub, self.readiness, OpsAccess.from_settings(self.settings))
 
 
 def build_store(settings: Settings, hub: ObservabilityHub) -> ConversationStore:

@@ -80,15 +80,19 @@ def format_turn(number: int, turn: Turn) -> str:
 
 
 def follow_up_instructions(turns_so_far: int, max_turns: int) -> str:
-    """Tell the model whether it may invite a follow-up, and how many exchanges remain."""
-    remaining = max(0, (max_turns - turns_so_far - 2) // 2)
-    if remaining <= 0:
+    """Tell the model whether it may invite a follow-up, and how many turns remain.
+
+    Counted in turns (one per message), after this exchange's two: the same figure the
+    agent receives as ``remaining_turns``, so the model and the agent never disagree.
+    """
+    remaining = max(0, max_turns - turns_so_far - 2)
+    if remaining < 2:  # no room for another question and its answer
         return (
             "NOTE: this is the last exchange this conversation allows. Give a complete, final "
             "answer and do not ask follow-up questions."
         )
     return (
-        f"CONTINUATION: the agent can reply to you in this conversation ({remaining} more exchanges "
+        f"CONTINUATION: the agent can reply to you in this conversation ({remaining} more turns "
         "allowed). If more context would genuinely help, say so plainly and ask the agent to answer "
         "using the continuation_id of this response; otherwise simply answer."
     )

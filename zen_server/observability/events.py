@@ -16,6 +16,16 @@ BreakerState = Literal["closed", "open", "half_open"]
 
 
 @dataclass(frozen=True, slots=True)
+class ToolCallStarted:
+    """A tool call began (before admission); its ToolCallFinished always follows, so live
+    views can tell which calls are in flight, and for how long (a hang shows there)."""
+
+    request_id: str
+    session_id: str | None
+    tool: str
+
+
+@dataclass(frozen=True, slots=True)
 class ToolCallFinished:
     request_id: str
     session_id: str | None
@@ -87,7 +97,8 @@ class SystemEvent:
 
 
 Event = (
-    ToolCallFinished
+    ToolCallStarted
+    | ToolCallFinished
     | ProviderAttempt
     | BreakerTransition
     | RetryScheduled

@@ -16,6 +16,7 @@ from prometheus_client import CollectorRegistry, Counter
 from zen_server.config import Settings
 from zen_server.observability.audit import AuditLog
 from zen_server.observability.events import Event, Observer
+from zen_server.observability.history import ChartHistory, HistorySampler
 from zen_server.observability.live_state import LiveState
 from zen_server.observability.logs import LogObserver, configure_logging
 from zen_server.observability.loop_lag import LoopLagMonitor
@@ -69,6 +70,8 @@ class ObservabilityHub:
         self._observers = tuple(observers)
         self._loop_lag = LoopLagMonitor(self)
         self._rss = RssSampler(self)
+        self.history = ChartHistory()
+        self._history = HistorySampler(self.history, self.live.snapshot)
 
     # --- Observer ----------------------------------------------------------------------
     # A plain try/except loop rather than FanOutObserver: same isolation, less per-event cost.
@@ -92,15 +95,17 @@ class ObservabilityHub:
         configure_logging(self.redactor, level=self.settings.log_level, stream=stream)
 
     async def start(self) -> None:
-        """Start the loop-lag and RSS samplers on the running loop."""
+        """Start the loop-lag, RSS and chart-history samplers on the running loop."""
         self._rss.sample()
         self._loop_lag.start()
         self._rss.start()
+        self._history.start()
 
     async def aclose(self) -> None:
         """Stop the samplers and write out the audit log; call after the shutdown event."""
         await self._loop_lag.aclose()
         await self._rss.aclose()
+        await self._history.aclose()
         if self.audit is not None:
             # Joining the writer thread may wait on the disk: keep it off the loop.
             await asyncio.to_thread(self.audit.close)

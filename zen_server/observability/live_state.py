@@ -1,10 +1,15 @@
 """The live picture behind the dashboard: a rolling window of recent calls and current levels.
 
 Owns :class:`LiveState`, an Observer that keeps the last ``window_s`` seconds of tool
-calls (bounded in count too), the latest gauges, breaker states and recent notable
-events, and computes the dashboard's figures from them: p50/p95/p99 latency, error rate,
-throughput, and which of the plan's targets are breached. Prometheus histograms cannot
-give a true recent percentile, so the dashboard reads this window instead.
+calls (bounded in count too), the calls still in flight, the latest gauges, breaker states
+and recent notable events, and computes the dashboard's figures from them: p50/p95/p99
+latency, error rate, throughput, which of the plan's targets are breached, and which
+calls are stuck. Prometheus histograms cannot give a true recent percentile, so the
+dashboard reads this window instead.
+
+A hang finishes no calls, so the finished-call figures look calm during one; stuck calls
+are what show it: calls in flight longer than expected, where expected is twice the
+window's p95, and never less than the p95 target.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from zen_server.observability.events import (
     SystemEvent,
     ThreadsEvicted,
     ToolCallFinished,
+    ToolCallStarted,
 )
 
 # The plan's targets: p95 under 2 s and fewer than 1% of calls failing.
@@ -31,6 +37,8 @@ P95_TARGET_S = 2.0
 ERROR_RATE_TARGET = 0.01
 # Outcomes that count as errors; rejections are shed load and are reported apart.
 ERROR_OUTCOMES = frozenset({"error", "deadline"})
+STUCK_FACTOR = 2.0  # in flight longer than this many window p95s (and the target) is stuck
+MAX_OPEN_CALLS = 10_000  # bound on calls tracked in flight, even if a finish were lost
 _BREAKER_STATE_NAMES = {0: "closed", 1: "half_open", 2: "open"}
 
 
@@ -70,14 +78,21 @@ class LiveState:
         self._gauges: dict[str, float] = {}
         self._breakers: dict[str, dict[str, object]] = {}
         self._totals = {"calls": 0, "errors": 0, "rejected": 0}
+        self._open: dict[str, tuple[str, float]] = {}  # request id -> (tool, started)
         # The ops listener may read from another thread than the one emitting.
         self._lock = threading.Lock()
 
     # --- Observer ----------------------------------------------------------------------
     def emit(self, event: Event) -> None:
+        if isinstance(event, ToolCallStarted):
+            with self._lock:
+                if len(self._open) < MAX_OPEN_CALLS:
+                    self._open[event.request_id] = (event.tool, self._clock())
+            return
         if isinstance(event, ToolCallFinished):
             call = _Call(self._clock(), event.tool, event.outcome, event.duration_s)
             with self._lock:
+                self._open.pop(event.request_id, None)
                 self._calls.append(call)
                 self._totals["calls"] += 1
                 if event.outcome in ERROR_OUTCOMES:
@@ -134,6 +149,7 @@ class LiveState:
             breakers = {k: dict(v) for k, v in self._breakers.items()}
             events = [dict(e) for e in self._events]
             totals = dict(self._totals)
+            open_calls = list(self._open.values())
         durations = sorted(c.duration_s for c in calls)
         errors = sum(1 for c in calls if c.outcome in ERROR_OUTCOMES)
         rejected = sum(1 for c in calls if c.outcome == "rejected")
@@ -141,6 +157,7 @@ class LiveState:
         # Before the window has filled, divide by the time actually covered.
         span = min(self.window_s, max(1.0, now - calls[0].at)) if calls else self.window_s
         latency = {f"p{q}": percentile(durations, q) for q in (50, 95, 99)}
+        stuck = stuck_calls(open_calls, now, latency["p95"])
         return {
             "window_s": self.window_s,
             "calls": len(calls),
@@ -161,7 +178,47 @@ class LiveState:
             "totals": totals,
             "targets": {"p95_s": P95_TARGET_S, "error_rate": ERROR_RATE_TARGET},
             "breaches": breaches(latency["p95"], error_rate, len(calls)),
+            "stuck": stuck.as_json(),
+            "warnings": stuck.warnings(),
         }
+
+
+def stuck_after_s(p95_s: float | None) -> float:
+    """How long a call may be in flight before it counts as stuck."""
+    return max(P95_TARGET_S, STUCK_FACTOR * (p95_s or 0.0))
+
+
+@dataclass(frozen=True, slots=True)
+class StuckCalls:
+    """Calls in flight past their expected time: how many, after how long, the oldest."""
+
+    calls: int
+    after_s: float
+    oldest_s: float | None = None
+    oldest_tool: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {"calls": self.calls, "after_s": self.after_s, "oldest_s": self.oldest_s,
+                "oldest_tool": self.oldest_tool}  # fmt: skip
+
+    def warnings(self) -> list[str]:
+        """A sentence for the dashboard's amber banner when calls are stuck, else nothing."""
+        if not self.calls:
+            return []
+        return [
+            f"{self.calls} call(s) in flight for over {self.after_s:g} s without an answer "
+            f"(oldest: {self.oldest_tool}, {self.oldest_s or 0:.0f} s): a provider may be hanging"
+        ]
+
+
+def stuck_calls(open_calls: Sequence[tuple[str, float]], now: float, p95_s: float | None) -> StuckCalls:
+    limit = stuck_after_s(p95_s)
+    late = sorted(
+        ((now - started, tool) for tool, started in open_calls if now - started > limit), reverse=True
+    )
+    if not late:
+        return StuckCalls(0, limit)
+    return StuckCalls(len(late), limit, late[0][0], late[0][1])
 
 
 def breaches(p95_s: float | None, error_rate: float, calls: int) -> list[str]:

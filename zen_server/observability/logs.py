@@ -10,7 +10,9 @@ Also :class:`LogObserver`, which turns notable events into log lines.
 from __future__ import annotations
 
 import logging
+import re
 import sys
+from collections.abc import MutableMapping
 from typing import Any, TextIO
 
 import structlog
@@ -27,6 +29,26 @@ from zen_server.observability.events import (
 from zen_server.observability.redaction import Redactor
 
 _HANDLER_NAME = "zen-server-stderr"
+# Terminal colour codes (CSI sequences): a JSON line is read by machines and grep, not a TTY.
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+_TERMINAL_ONLY_FIELDS = ("color_message",)  # uvicorn's coloured copy of its own message
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str):
+        return _ANSI.sub("", value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def strip_terminal_codes(logger: Any, method: str, event: MutableMapping[str, Any]) -> dict[str, Any]:
+    """structlog processor: no ANSI colour codes and no colour-only fields in a JSON line."""
+    for field in _TERMINAL_ONLY_FIELDS:
+        event.pop(field, None)
+    return {key: _plain(value) for key, value in event.items()}
 
 
 def configure_logging(redactor: Redactor, *, level: str = "INFO", stream: TextIO | None = None) -> None:
@@ -54,6 +76,7 @@ def configure_logging(redactor: Redactor, *, level: str = "INFO", stream: TextIO
             structlog.processors.format_exc_info,
             # After exceptions become text, so tracebacks are redacted as well.
             redactor.structlog_processor,
+            strip_terminal_codes,
             structlog.processors.JSONRenderer(),
         ],
     )

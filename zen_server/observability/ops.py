@@ -2,7 +2,8 @@
 
 Owns :func:`ops_routes` (starlette routes the HTTP transport mounts) and
 :func:`run_ops_listener`, which serves the same routes on 127.0.0.1 only when the MCP
-server speaks stdio and so has no HTTP listener of its own (ZEN_OPS_PORT).
+server speaks stdio and so has no HTTP listener of its own (ZEN_OPS_PORT). Each route
+checks its own access (``ops_access.OpsAccess``), so the token guards both listeners alike.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 
 from zen_server.errors import ConfigurationError
 from zen_server.observability.hub import ObservabilityHub
+from zen_server.observability.ops_access import OpsAccess, unauthorized
 from zen_server.observability.readiness import ReadinessReport
 
 ReadinessCheck = Callable[[], Awaitable[ReadinessReport]]
@@ -38,17 +40,27 @@ async def _always_ready() -> ReadinessReport:
     return ReadinessReport(ready=True)
 
 
+def _float_or_none(text: str | None) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
 def _dashboard_html() -> str:
     return importlib.resources.files("zen_server.observability").joinpath("dashboard.html").read_text("utf-8")
 
 
-def ops_routes(hub: ObservabilityHub, readiness: ReadinessCheck | None = None) -> list[BaseRoute]:
+def ops_routes(
+    hub: ObservabilityHub, readiness: ReadinessCheck | None = None, access: OpsAccess | None = None
+) -> list[BaseRoute]:
     """Routes to mount on the HTTP app (or the ops listener).
 
     ``readiness`` is the composition root's check (breakers, memory, store); without one
-    the instance always reports ready.
+    the instance always reports ready. ``access`` holds the tokens (none: all open).
     """
     check = readiness if readiness is not None else _always_ready
+    gate = access if access is not None else OpsAccess()
     started = time.monotonic()
     page = _dashboard_html()  # read once: the file ships inside the package
 
@@ -59,23 +71,32 @@ def ops_routes(hub: ObservabilityHub, readiness: ReadinessCheck | None = None) -
             return ReadinessReport(ready=False, reasons=[f"readiness check failed: {type(exc).__name__}"])
 
     async def metrics(request: Request) -> Response:
+        if not gate.may_scrape(request):
+            return unauthorized(browser=False)
         body, content_type = hub.exposition()
         return Response(body, headers={"Content-Type": content_type, **_NO_STORE})
 
     async def health(request: Request) -> Response:
-        return JSONResponse(
-            {"status": "alive", "uptime_s": round(time.monotonic() - started, 3)}, headers=_NO_STORE
-        )
+        # Open to liveness probes, so it says nothing but that the process answers.
+        return JSONResponse({"status": "alive"}, headers=_NO_STORE)
 
     async def ready(request: Request) -> Response:
         report = await ready_report()
-        return JSONResponse(report.as_json(), status_code=200 if report.ready else 503, headers=_NO_STORE)
+        body = report.as_json()
+        if not gate.may_operate(request):
+            body = {"status": body["status"]}  # status and code for balancers; reasons for the token
+        return JSONResponse(body, status_code=200 if report.ready else 503, headers=_NO_STORE)
 
     async def dashboard(request: Request) -> Response:
+        if not gate.may_operate(request):
+            return unauthorized(browser=True)
         return HTMLResponse(page, headers={"Content-Security-Policy": DASHBOARD_CSP, **_NO_STORE})
 
     async def dashboard_data(request: Request) -> Response:
+        if not gate.may_operate(request):
+            return unauthorized(browser=False)
         data = hub.snapshot()
+        data["history"] = hub.history.since(_float_or_none(request.query_params.get("since")))
         report = await ready_report()
         data["readiness"] = {"ready": report.ready, "reasons": report.reasons}
         data["uptime_s"] = round(time.monotonic() - started, 3)

@@ -124,8 +124,8 @@ class CircuitBreaker:
         wait = self.retry_after()
         detail = f"retry in {wait:.1f} s" if state == "open" else "a probe is already in flight"
         raise CircuitOpenError(
-            f"{provider} circuit breaker '{self.key}' is {state.replace('_', '-')} after repeated "
-            f"failures; not calling it ({detail}). Use another model or try again later.",
+            f"the circuit breaker for {self.key} is {state.replace('_', '-')} after repeated "
+            f"failures; not calling {provider} ({detail}). Use another model or try again later.",
             provider=provider,
             model=model,
             retry_after=wait if wait > 0 else None,

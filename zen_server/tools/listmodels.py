@@ -24,8 +24,10 @@ PROVIDERS: dict[str, tuple[str, str]] = {
 
 
 def format_context(tokens: int) -> str:
+    """``1M context``, ``1.5M context``, ``200K context``: one decimal at most, as a person writes it."""
     if tokens >= 1_000_000:
-        return f"{tokens / 1_000_000:g}M context"
+        millions = f"{tokens / 1_000_000:.1f}".removesuffix(".0")
+        return f"{millions}M context"
     if tokens >= 1_000:
         return f"{tokens // 1_000}K context"
     return f"{tokens} context" if tokens > 0 else "unknown context"

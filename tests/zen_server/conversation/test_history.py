@@ -70,8 +70,14 @@ def test_last_model_used_is_the_newest_answer(
 
 
 def test_follow_up_instructions_stop_at_the_last_exchange() -> None:
-    assert "2 more exchanges" in follow_up_instructions(turns_so_far=4, max_turns=10)
     assert "last exchange" in follow_up_instructions(turns_so_far=8, max_turns=10)
+    assert "last exchange" in follow_up_instructions(turns_so_far=7, max_turns=10)  # one turn left
+
+
+def test_the_model_and_the_agent_are_told_the_same_number_of_remaining_turns() -> None:
+    # 4 turns so far; this exchange adds 2; the agent's remaining_turns is 10 - 6 = 4.
+    assert "(4 more turns allowed)" in follow_up_instructions(turns_so_far=4, max_turns=10)
+    assert "(48 more turns allowed)" in follow_up_instructions(turns_so_far=0, max_turns=50)
 
 
 def test_budget_splits_small_and_large_windows() -> None:

@@ -25,6 +25,7 @@ from zen_server.observability.events import (
     FallbackTaken,
     ProviderAttempt,
     ToolCallFinished,
+    ToolCallStarted,
     ToolOutcome,
 )
 from zen_server.observability.hub import ObservabilityHub
@@ -168,3 +169,116 @@ def test_dashboard_shows_live_traffic_and_a_breaker_opening_in_an_outage(traffic
             browser.close()
     assert elsewhere == []  # offline machines: nothing but this origin was asked for
     assert ARTIFACT.stat().st_size > 10_000
+
+
+@dataclass
+class QuietThenHung:
+    """A server whose incident (failing calls) came and went before the page was opened,
+    then calls that start and never finish: a hang, with nothing breached."""
+
+    hub: ObservabilityHub
+    url: str = ""
+    ready: threading.Event = field(default_factory=threading.Event)
+    hang: threading.Event = field(default_factory=threading.Event)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    async def serve(self) -> None:
+        for i in range(40):  # the incident: every call failing, slowly
+            self.hub.emit(ToolCallFinished(f"bad{i}", None, "chat", "error", 3.0))
+        await self.hub.start()
+        listener = await run_ops_listener(ops_routes(self.hub), 0)
+        self.url = listener.url
+        for _ in range(600):  # the server's chart keeps it, a point a second: wait for three
+            if len(self.hub.history) >= 3:
+                break
+            await asyncio.sleep(0.1)
+        self.ready.set()
+        try:
+            while not self.stop.is_set():
+                if self.hang.is_set():
+                    for i in range(3):
+                        self.hub.emit(ToolCallStarted(f"hung{i}", None, "chat"))
+                    self.hang.clear()
+                await asyncio.sleep(0.05)
+        finally:
+            await listener.aclose()
+            await self.hub.aclose()
+
+
+def test_history_from_before_the_page_opened_and_an_amber_banner_on_a_hang() -> None:
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    state = QuietThenHung(ObservabilityHub(Settings(), log_events=False))
+    thread = threading.Thread(target=asyncio.run, args=(state.serve(),), daemon=True)
+    thread.start()
+    try:
+        assert state.ready.wait(30), "ops listener did not start"
+        before_page = state.hub.history.since()
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1360, "height": 1000})
+                page.goto(f"{state.url}/dashboard")
+                page.wait_for_function("() => chartPoints.length >= 3")
+                # The incident's points were on the server before the page existed.
+                first = page.evaluate("() => chartPoints[0]")
+                assert first["t"] == before_page[0]["t"] and first["error_rate"] == 1.0
+                page.wait_for_selector("#breaches.bad")  # the incident is still in the window
+                state.hang.set()
+                # Failing calls age out of the 60 s window only slowly; the hang shows at once
+                # beside them, and the banner names it.
+                page.wait_for_function(
+                    "() => document.getElementById('breaches').textContent.includes('without an answer')",
+                    timeout=20_000,
+                )
+                assert "a provider may be hanging" in (page.text_content("#breaches") or "")
+            finally:
+                browser.close()
+    finally:
+        state.stop.set()
+        thread.join(10)
+
+
+def test_with_nothing_breached_a_hang_turns_the_banner_amber_not_green() -> None:
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    hub = ObservabilityHub(Settings(), log_events=False)
+    state = QuietThenHung(hub)
+
+    async def quiet_serve() -> None:
+        await hub.start()
+        listener = await run_ops_listener(ops_routes(hub), 0)
+        state.url = listener.url
+        for i in range(20):
+            hub.emit(ToolCallFinished(f"ok{i}", None, "chat", "success", 0.2))
+        state.ready.set()
+        try:
+            while not state.stop.is_set():
+                if state.hang.is_set():
+                    hub.emit(ToolCallStarted("hung", None, "chat"))
+                    state.hang.clear()
+                await asyncio.sleep(0.05)
+        finally:
+            await listener.aclose()
+            await hub.aclose()
+
+    thread = threading.Thread(target=asyncio.run, args=(quiet_serve(),), daemon=True)
+    thread.start()
+    try:
+        assert state.ready.wait(30), "ops listener did not start"
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1360, "height": 1000})
+                page.goto(f"{state.url}/dashboard")
+                page.wait_for_selector("#breaches.ok")
+                state.hang.set()
+                page.wait_for_selector("#breaches.warn", timeout=20_000)
+                assert "1 call(s) in flight for over 2 s" in (page.text_content("#breaches") or "")
+            finally:
+                browser.close()
+    finally:
+        state.stop.set()
+        thread.join(10)

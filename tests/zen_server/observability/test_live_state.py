@@ -9,6 +9,7 @@ from zen_server.observability.events import (
     RequestRejected,
     ThreadsEvicted,
     ToolCallFinished,
+    ToolCallStarted,
 )
 from zen_server.observability.live_state import LiveState, breaches, percentile
 
@@ -117,3 +118,40 @@ def test_repeated_events_are_counted_not_listed_again() -> None:
     events = state.snapshot()["recent_events"]
     assert isinstance(events, list)
     assert [(e["kind"], e["count"]) for e in events] == [("rejection", 50), ("breaker", 1)]
+
+
+def test_a_hang_shows_as_stuck_calls_though_no_call_finishes() -> None:
+    clock = FakeClock()
+    state = LiveState(window_s=60, clock=clock)
+    for _ in range(20):  # the steady state: calls answered in 0.3 s
+        state.emit(finished(0.3))
+    for i in range(3):
+        state.emit(ToolCallStarted(f"hung-{i}", None, "chat"))
+    state.emit(ToolCallStarted("quick", None, "thinkdeep"))
+    state.emit(ToolCallFinished("quick", None, "thinkdeep", "success", 0.2))
+    clock.now += 1.5
+    calm = state.snapshot()
+    assert calm["stuck"]["calls"] == 0 and calm["warnings"] == []  # not yet past the 2 s floor
+    clock.now += 1.0
+    hung = state.snapshot()
+    assert hung["breaches"] == []  # the finished calls still look fine: this is what a hang hides
+    assert hung["stuck"] == {"calls": 3, "after_s": 2.0, "oldest_s": 2.5, "oldest_tool": "chat"}
+    assert hung["warnings"] == [
+        "3 call(s) in flight for over 2 s without an answer (oldest: chat, 2 s): a provider may be hanging"
+    ]
+    for i in range(3):
+        state.emit(ToolCallFinished(f"hung-{i}", None, "chat", "deadline", 2.5))
+    assert state.snapshot()["stuck"]["calls"] == 0
+
+
+def test_expected_time_follows_the_window_p95_above_the_target() -> None:
+    clock = FakeClock()
+    state = LiveState(window_s=60, clock=clock)
+    for _ in range(20):
+        state.emit(finished(5.0))  # a slow tool: 5 s is its normal
+    state.emit(ToolCallStarted("slow-but-normal", None, "thinkdeep"))
+    clock.now += 8.0
+    assert state.snapshot()["stuck"]["calls"] == 0  # under 2 x p95 = 10 s
+    clock.now += 3.0
+    assert state.snapshot()["stuck"]["after_s"] == 10.0
+    assert state.snapshot()["stuck"]["calls"] == 1

@@ -81,3 +81,18 @@ def test_log_observer_reports_failures_breakers_and_lifecycle(log_stream: io.Str
     assert records[0]["error"] == "bad key [REDACTED]"
     assert records[1]["to_state"] == "open"
     assert records[2]["detail"] == {"transport": "stdio"}
+
+
+def test_json_lines_carry_no_terminal_colour_codes(log_stream: io.StringIO) -> None:
+    # uvicorn logs its startup with a coloured copy in extra={"color_message": ...}.
+    logging.getLogger("uvicorn.error").info(
+        "Started server process [%d]",
+        42,
+        extra={"color_message": "Started server process [\x1b[36m%d\x1b[0m]"},
+    )
+    logging.getLogger("some.library").warning("status \x1b[1;31mFAILED\x1b[0m for %s", "x")
+    text = log_stream.getvalue()
+    assert "\x1b" not in text
+    first, second = lines(log_stream)
+    assert first["event"] == "Started server process [42]" and "color_message" not in first
+    assert second["event"] == "status FAILED for x"

@@ -75,7 +75,19 @@ def test_open_breaker_refuses_calls_with_retry_after(clock: ManualClock) -> None
     with pytest.raises(CircuitOpenError) as info, breaker.guard(provider="openai", model="gpt-5"):
         pytest.fail("must not run")
     assert info.value.retry_after == pytest.approx(3.0)
-    assert "openai" in str(info.value) and "open" in str(info.value)
+    assert str(info.value).startswith(
+        "the circuit breaker for openai/gpt-5 is open after repeated failures; "
+        "not calling openai (retry in 3.0 s)"
+    )
+
+
+def test_a_provider_breaker_is_named_once_in_its_refusal(clock: ManualClock) -> None:
+    breaker = CircuitBreaker("openai", clock=clock, min_calls=1)
+    fail(breaker)
+    with pytest.raises(CircuitOpenError) as info, breaker.guard(provider="openai"):
+        pytest.fail("must not run")
+    assert str(info.value).startswith("the circuit breaker for openai is open")
+    assert "openai circuit breaker 'openai'" not in str(info.value)
 
 
 def test_permanent_errors_do_not_open_breaker(clock: ManualClock) -> None:

@@ -14,7 +14,8 @@ from zen_server.tools.listmodels import format_context, render_catalog
 @pytest.mark.parametrize(
     ("tokens", "shown"),
     [
-        (1_048_576, "1.04858M context"),
+        (1_048_576, "1M context"),  # 2**20 reads as one million, not 1.04858M
+        (1_500_000, "1.5M context"),
         (2_000_000, "2M context"),
         (200_000, "200K context"),
         (8_191, "8K context"),
