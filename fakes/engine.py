@@ -24,6 +24,7 @@ from fakes.behaviours import FaultContext
 from fakes.control import handle_control
 from fakes.dialects import DIALECTS, Dialect, Endpoint, ParsedCall
 from fakes.dialects.jules import OPERATIONS
+from fakes.rendezvous import Rendezvous
 from fakes.reply import reply_text, split_chunks, usage_for
 from fakes.script import FakeRequest, Finish, Script, body_script, json_script, stream_steps
 from fakes.spec import Behaviour, ProviderBehaviour
@@ -60,6 +61,7 @@ class FakeEngine:
         self._lock = threading.Lock()
         self._rngs: dict[str, random.Random] = {}
         self._fired: dict[tuple[str, int], int] = {}
+        self.rendezvous = Rendezvous()  # where Gather steps meet, on the executor's loop
 
     # -- behaviour -------------------------------------------------------------------------
     @property

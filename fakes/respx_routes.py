@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from fakes.engine import FakeEngine
-from fakes.script import Drop, FakeRequest, Finish, Hang, Pause, Send, Start, Step
+from fakes.script import Drop, FakeRequest, Finish, Gather, Hang, Pause, Send, Start, Step
 
 MAX_HANG_S = 600.0  # a hang with no client timeout still ends, so a forgotten test cannot run forever
 
@@ -90,6 +90,8 @@ async def play_in_httpx(engine: FakeEngine, request: httpx.Request) -> httpx.Res
                 )
             elif isinstance(step, Hang):
                 await _hang(request)
+            elif isinstance(step, Gather):
+                await engine.rendezvous.meet(step.count)
             elif isinstance(step, Start):
                 headers = list(step.headers)
                 if step.content_length is not None:

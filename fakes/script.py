@@ -1,9 +1,9 @@
 """The transport-neutral description of one HTTP reply: a script of steps.
 
 Behaviours never touch a socket. They return a `Script` (pause, start the response, send
-bytes, finish, drop the connection, hang), and two executors play it: `fakes.wire` on a
-real TCP connection and `fakes.respx_routes` inside httpx. That is what lets the very same
-faults run behind a TCP proxy and in a unit test.
+bytes, finish, drop the connection, hang, gather with other requests), and two executors
+play it: `fakes.wire` on a real TCP connection and `fakes.respx_routes` inside httpx. That
+is what lets the very same faults run behind a TCP proxy and in a unit test.
 """
 
 from __future__ import annotations
@@ -51,7 +51,14 @@ class Hang:
     """Send nothing more until the client disconnects or the fake shuts down, then drop."""
 
 
-Step = Pause | Start | Send | Finish | Drop | Hang
+@dataclass(frozen=True)
+class Gather:
+    """Wait until ``count`` requests wait here together, then all go on (a rendezvous)."""
+
+    count: int
+
+
+Step = Pause | Start | Send | Finish | Drop | Hang | Gather
 
 
 @dataclass(frozen=True)

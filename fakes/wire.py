@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 import h11
 
 from fakes.engine import FakeEngine
-from fakes.script import Drop, FakeRequest, Finish, Hang, Pause, Script, Send, Start
+from fakes.script import Drop, FakeRequest, Finish, Gather, Hang, Pause, Script, Send, Start
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 KEEP_ALIVE_S = 30.0
@@ -178,6 +178,10 @@ class WireServer:
                     return False
                 elif isinstance(step, Hang):
                     await self._interrupted(connection, None)
+                    return False
+                elif isinstance(step, Gather) and not await self.engine.rendezvous.meet(
+                    step.count, connection.gone
+                ):
                     return False
             return not connection.gone.is_set()
         finally:

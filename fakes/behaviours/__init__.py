@@ -16,6 +16,7 @@ from fakes.behaviours.errors import ErrorFault, OverloadedFault
 from fakes.behaviours.hang import HangFault
 from fakes.behaviours.latency import LatencySpec
 from fakes.behaviours.malformed import EmptyChoicesFault, MalformedJsonFault, WrongContentTypeFault
+from fakes.behaviours.rendezvous import RendezvousFault
 from fakes.behaviours.truncate import TruncatedFault
 
 Fault = Annotated[
@@ -26,7 +27,8 @@ Fault = Annotated[
     | WrongContentTypeFault
     | EmptyChoicesFault
     | HangFault
-    | DropFault,
+    | DropFault
+    | RendezvousFault,
     Field(discriminator="kind"),
 ]
 
@@ -39,6 +41,7 @@ FAULT_KINDS: tuple[str, ...] = (
     "empty_choices",
     "hang",
     "drop",
+    "rendezvous",
 )
 
 __all__ = [
@@ -53,6 +56,7 @@ __all__ = [
     "LatencySpec",
     "MalformedJsonFault",
     "OverloadedFault",
+    "RendezvousFault",
     "TruncatedFault",
     "WrongContentTypeFault",
 ]

@@ -111,12 +111,12 @@ async def test_fifty_concurrent_chats_overlap_at_the_provider(
     connect: Connect, mode: str, fake: FakeServer, transport: str
 ) -> None:
     calls = 50
-    # 3 s per answer: far longer than sending 50 calls takes, so a server that ran them one
-    # at a time would show 1 in flight at the provider, whatever the machine's load.
-    fake.control.set_default({"latency": {"fixed_ms": 3000}})
     async with connect(mode=mode) as client:
         await client.call_tool("version", {})  # warm: imports and first connection are not the subject
         fake.control.reset()
+        # Every answer waits until all 50 are at the provider together: answered means they
+        # ran side by side, however busy the machine; one at a time, they would time out.
+        fake.control.set_default({"faults": [{"kind": "rendezvous", "count": calls}]})
         results: list[types.CallToolResult] = []
 
         async def one(index: int) -> None:
@@ -129,7 +129,7 @@ async def test_fifty_concurrent_chats_overlap_at_the_provider(
         wall_s = time.perf_counter() - started
 
     stats = fake.control.stats(bodies=0)
-    print(f"\n[{transport}/{mode}] {calls} concurrent chat calls at 3 s latency: wall {wall_s:.2f} s, "
+    print(f"\n[{transport}/{mode}] {calls} concurrent chat calls met at the provider: wall {wall_s:.2f} s, "
           f"provider max in flight {stats.max_in_flight}")  # fmt: skip
     assert [r.is_error for r in results] == [False] * calls, [text_of(r)[:200] for r in results if r.is_error]
     assert stats.requests == calls

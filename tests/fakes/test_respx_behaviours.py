@@ -63,3 +63,16 @@ async def test_closing_a_stream_early_frees_the_slot(fake_respx: RespxFactory) -
         assert fake.engine.stats.in_flight == 1
         await response.aclose()
     assert fake.engine.stats.in_flight == 0
+
+
+async def test_a_rendezvous_in_process_answers_once_all_have_met(fake_respx: RespxFactory) -> None:
+    import asyncio
+
+    behaviour = ProviderBehaviour.model_validate(
+        {"default": {"faults": [{"kind": "rendezvous", "count": 4}]}}
+    )
+    fake = fake_respx("openai", base_url=BASE, behaviour=behaviour)
+    async with httpx.AsyncClient(base_url=BASE) as client:
+        replies = await asyncio.gather(*(client.post("/v1/chat/completions", json=BODY) for _ in range(4)))
+    assert [r.status_code for r in replies] == [200] * 4
+    assert fake.engine.stats.snapshot()["max_in_flight"] == 4

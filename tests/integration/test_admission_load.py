@@ -19,9 +19,10 @@ CALLS = 100
 async def test_100_concurrent_chat_calls_all_run_side_by_side_at_the_provider(
     fakes: FakeFactory, zen_app: AppFactory, chat_call: ChatCall
 ) -> None:
-    # Each answer takes 3 s, far longer than dispatching 100 calls takes on any machine: a
-    # server that serialised them (the original's blocking calls) would see 1 in flight.
-    fake = fakes(latency_ms=3000)
+    # Each answer waits until all 100 requests are at the provider together: answered means
+    # they ran side by side; a server that serialised them (the original's blocking calls)
+    # would never gather 100, and its calls would end at the deadline instead.
+    fake = fakes(faults=[{"kind": "rendezvous", "count": CALLS}])
     # Default settings: the per-provider bulkhead is as wide as MAX_CONCURRENT_REQUESTS (100).
     async with zen_app(custom_api_url=fake.url, zen_tool_deadline_s=60) as app:
         calls = await asyncio.gather(*(chat_call(app, f"question {i}") for i in range(CALLS)))

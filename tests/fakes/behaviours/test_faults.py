@@ -7,7 +7,7 @@ import json
 import pytest
 
 from fakes import FakeEngine, ProviderBehaviour
-from fakes.script import Drop, FakeRequest, Finish, Hang, Pause, Script, Send, Start
+from fakes.script import Drop, FakeRequest, Finish, Gather, Hang, Pause, Script, Send, Start
 
 CHAT = {"model": "gpt-5", "messages": [{"role": "user", "content": "hello"}]}
 
@@ -78,3 +78,12 @@ def test_malformed_wrong_type_and_empty() -> None:
 
 def test_zero_rate_fault_never_fires() -> None:
     assert script_for({"kind": "drop", "rate": 0.0}).fault == "none"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_rendezvous_gathers_first_then_answers_normally(stream: bool) -> None:
+    normal = script_for({"kind": "error", "rate": 0.0}, stream=stream)
+    script = script_for({"kind": "rendezvous", "count": 5}, stream=stream)
+    assert script.steps[0] == Gather(5)
+    assert script.steps[1:] == normal.steps and script.status == 200
+    assert script.fault == "rendezvous"
