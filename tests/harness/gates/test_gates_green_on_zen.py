@@ -4,9 +4,10 @@ Whether zen_server meets the timing targets (p95 under 2 s at 100 concurrent cal
 phase-1 gate's own verdict in `nox -s phase1`, measured on the machine it runs on; a unit
 test asserting it would fail on a busy machine and pass for the wrong reasons on a fast
 one. Here: the measurements work against the real server, and the behaviour behind the
-figures holds (every call answered, all of them side by side at the provider, /metrics
-covering every tool). That each gate turns red on a bad figure and green on a good one is
-in test_gates_judge_injected_figures.py.
+figures holds (every call answered, /metrics covering every tool). That the 100 calls run
+side by side at the provider is proven with a rendezvous, by an event rather than a clock,
+in tests/integration/test_admission_load.py; that each gate turns red on a bad figure and
+green on a good one, in test_gates_judge_injected_figures.py.
 """
 
 from __future__ import annotations
@@ -28,18 +29,16 @@ def failing_rows(result: PhaseResult) -> str:
 
 
 def test_the_burst_and_monitoring_measurements_on_zen_server(run_gates: RunGates) -> None:
-    # Answers take 3 s: far longer than sending 100 calls takes, so all of them overlap at
-    # the provider however busy the machine is (a serialising server would show 1).
-    result = run_gates(
-        "phase1", {"burst", "monitoring"}, overrides={"burst": {"provider_latency_ms": 3000, "levels": [10]}}
-    )
+    result = run_gates("phase1", {"burst", "monitoring"}, overrides={"burst": {"levels": [10]}})
     verdicts = {o.gate.name: o.verdict for o in result.outcomes}
     assert verdicts["monitoring coverage"] == "pass", failing_rows(result)
     assert verdicts["concurrent calls completed"] == "pass", failing_rows(result)
     assert verdicts["errors among 100 concurrent calls"] == "pass", failing_rows(result)
     burst = result.measurements["burst"]
-    assert burst.values["provider_max_in_flight"] == 100, "all 100 calls overlap at the provider"
-    assert burst.values["p95_s"] is not None  # measured; judged by the gate, not here
+    # Measured and reported; judged by the gate on its machine, not here.
+    peak = burst.values["provider_max_in_flight"]
+    assert isinstance(peak, int) and peak >= 1
+    assert burst.values["p95_s"] is not None
     assert [row["concurrency"] for row in burst.details["levels"]] == [100, 10]
     assert (result.measurements["burst"].plots[0]).stat().st_size > 10_000
 
