@@ -32,7 +32,7 @@ from mcp.client.streamable_http import streamable_http_client
 from fakes.testing import FakeServer
 
 ZEN_SERVER = str(Path(sys.executable).with_name("zen-server"))
-START_TIMEOUT_S = 20.0
+START_TIMEOUT_S = 60.0  # a fail-safe against a server that never starts, not a speed target
 STOP_TIMEOUT_S = 15.0
 # Keys that would send the server to a real provider: never inherited by the process under test.
 PROVIDER_KEYS = (
