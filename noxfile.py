@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -117,7 +118,7 @@ def phase1(session: nox.Session) -> None:
 
 @nox.session
 def phase2(session: nox.Session) -> None:
-    """Phase-2 gates (server.py lines, tools compatible with upstream, whole suite green)."""
+    """Phase-2 gates (server.py lines, tools incompatible with upstream, whole suite green)."""
     _venv(session)
     _run(session, "zen-harness", "gate", "phase2", *session.posargs)
 
@@ -131,8 +132,12 @@ def fuzz(session: nox.Session) -> None:
 
 @nox.session
 def reference(session: nox.Session) -> None:
-    """Refresh the committed reference reports: run coverage, phase2, chaos and phase1 into
-    runs/ on a clean checkout, then publish them into reports/ (stamped: commit, machine)."""
+    """Refresh the reference reports: coverage, phase2, chaos, phase1 into runs/, then publish."""
+    changed = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, check=False
+    ).stdout
+    if changed:  # the publish step would refuse it anyway; say so before 15 minutes of runs
+        session.error(f"commit first: a reference names the commit it measured\n{changed}")
     _venv(session)
     coverage(session)
     _run(session, "zen-harness", "gate", "phase2", "--junit", f"{COVERAGE_DIR}/junit.xml")
