@@ -46,7 +46,7 @@ class RichRunView(RunView):
     def event(self, text: str) -> None:
         self._events.append(text)
         if self._live is None:
-            self._console.print(f"  {text}", markup=False, highlight=False)
+            self._console.print(f"  {text}", markup=False, highlight=False, soft_wrap=True)
 
     async def run(self, until: float) -> None:
         if self._live is None or self._recorder is None:

@@ -62,7 +62,7 @@ def load_all(request: RunRequest, console: Console) -> list[tuple[Path, Scenario
         if not request.only or scenario.name in request.only:
             loaded.append((file, scenario))
     for problem in problems:
-        console.print(problem, markup=False, highlight=False)
+        console.print(problem, markup=False, highlight=False, soft_wrap=True)
     return None if problems else loaded
 
 

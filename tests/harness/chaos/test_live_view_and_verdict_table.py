@@ -116,3 +116,11 @@ def test_off_a_terminal_the_verdicts_are_whole_lines_not_a_folded_table() -> Non
         "ERROR hanging-provider: harness: toxiproxy API refused",
         f"FAIL hanging-provider: recovery (after): {long_observed.strip()} (<= 2.5s)",
     ]
+
+
+def test_off_a_terminal_a_long_event_stays_one_line() -> None:
+    capture = io.StringIO()
+    view = RichRunView(Console(file=capture, width=80, color_system=None))
+    reason = "runs at full length, not x0.5: " + "the breaker is judged after 20 calls " * 3
+    view.event(reason)
+    assert capture.getvalue().splitlines() == [f"  {reason}"]
