@@ -192,9 +192,14 @@ class Settings(BaseSettings):
     @field_validator("zen_provider_rate_limits", mode="before")
     @classmethod
     def _rate_limits(cls, value: object) -> dict[str, float]:
-        return parse_number_map(
+        limits = parse_number_map(
             value, key="provider", value="requests_per_second", example="openai=20,gemini=5"
         )
+        known = [entry.name for entry in PROVIDERS]
+        unknown = sorted(set(limits) - set(known))
+        if unknown:
+            raise ValueError(f"unknown provider(s) {', '.join(unknown)}; providers: {', '.join(known)}")
+        return limits
 
     # --- derived views ----------------------------------------------------------------
     @property

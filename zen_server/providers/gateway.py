@@ -27,9 +27,8 @@ import dataclasses
 from collections.abc import Mapping
 
 from zen_server.config import Settings
-from zen_server.errors import ConfigurationError, TransientProviderError
+from zen_server.errors import TransientProviderError
 from zen_server.observability.events import FallbackTaken, NullObserver, Observer, ProviderAttempt
-from zen_server.provider_table import PROVIDER_PRIORITY
 from zen_server.providers.catalog import ModelCatalog, ModelSpec
 from zen_server.providers.factory import build_providers
 from zen_server.providers.http import attempt_status
@@ -227,12 +226,6 @@ def provider_timeout(left: float) -> float:
 
 def build_model_gateway(settings: Settings, catalog: ModelCatalog, observer: Observer) -> ModelGateway:
     """The gateway with one client per configured provider and the settings' policies."""
-    unknown = sorted(set(settings.zen_provider_rate_limits) - set(PROVIDER_PRIORITY))
-    if unknown:
-        raise ConfigurationError(
-            f"ZEN_PROVIDER_RATE_LIMITS: unknown provider(s) {', '.join(unknown)}; "
-            f"providers: {', '.join(PROVIDER_PRIORITY)}"
-        )
     providers = build_providers(settings, catalog)
     retry = RetryPolicy(
         max_attempts=settings.zen_retry_max_attempts,

@@ -62,11 +62,9 @@ async def test_build_providers_gives_gemini_its_own_client_and_the_rest_openai_e
             await provider.aclose()
 
 
-def test_a_rate_limit_for_an_unknown_provider_stops_the_build(make_settings: MakeSettings) -> None:
+def test_a_rate_limit_for_an_unknown_provider_is_refused_with_the_settings() -> None:
+    from zen_server.config import load_settings
     from zen_server.errors import ConfigurationError
-    from zen_server.observability.events import NullObserver
-    from zen_server.providers.gateway import build_model_gateway
 
-    settings = make_settings(openai_api_key="sk-test-openai-key-123456", zen_provider_rate_limits="opnai=5")
     with pytest.raises(ConfigurationError, match=r"^ZEN_PROVIDER_RATE_LIMITS: unknown provider\(s\) opnai"):
-        build_model_gateway(settings, ModelCatalog.from_settings(settings), NullObserver())
+        load_settings(zen_provider_rate_limits="opnai=5")
