@@ -29,8 +29,11 @@ def test_every_variable_the_table_names_is_a_setting() -> None:
 def test_every_provider_key_is_a_secret_and_is_redacted() -> None:
     keys = {entry.key_variable.lower() for entry in PROVIDERS}
     assert keys <= SECRET_FIELDS
-    # Besides the providers' keys: the server's own token and the key of the jules tool.
-    assert SECRET_FIELDS - keys == {"zen_auth_token", "jules_api_key"}, "a secret setting nobody knows"
+    # Besides the providers' keys: the server's own tokens and the key of the jules tool.
+    unknown = SECRET_FIELDS - keys
+    assert unknown == {"zen_auth_token", "zen_metrics_token", "jules_api_key"}, (
+        "a secret setting nobody knows"
+    )
     values = {name: SecretStr(f"secret-{name}") for name in SECRET_FIELDS}
     assert set(Settings(**values).secrets()) == {f"secret-{name}" for name in SECRET_FIELDS}
 
