@@ -9,7 +9,8 @@ Every error the harness raises on purpose is a leaf of ``HarnessError``::
     │       ├── ToxiproxyBadRequest    400: invalid JSON, unknown toxic type, bad stream, missing field
     │       ├── ToxiproxyNotFound      404: no such proxy or toxic
     │       └── ToxiproxyConflict      409: a proxy or toxic with that name already exists
-    └── ProxyConfigError               a ``--config`` file for the embedded proxy is unreadable or invalid
+    ├── ProxyConfigError               a ``--config`` file for the embedded proxy is unreadable or invalid
+    └── ReferenceRefused               a run cannot stand as the committed reference (zen-harness reference)
 
 Other harness areas add their leaves under ``HarnessError``.
 """
@@ -79,3 +80,7 @@ def api_error_for(message: str, status: int) -> ToxiproxyAPIError:
     }
     cls = leaf.get(status, ToxiproxyAPIError)
     return cls(message, status)
+
+
+class ReferenceRefused(HarnessError):
+    """This run cannot replace a committed reference report; the message says why and what to run."""

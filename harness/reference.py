@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.cli import Subcommand
+from harness.errors import ReferenceRefused
 from harness.outputs import REFERENCE, RUNS
 
 KINDS = ("chaos", "phase1", "phase2", "coverage")
@@ -35,14 +36,10 @@ REPORT_SUFFIXES = (".md", ".png", ".json")
 RAW_DATA = frozenset({"coverage.json"})  # measurement input, not a report
 
 
-class RefusedError(Exception):
-    """This run cannot be a reference; the message says why and what to run instead."""
-
-
 def _read_results(kind: str, run: Path) -> dict[str, Any]:
     path = run / RESULT_FILE[kind]
     if not path.is_file():
-        raise RefusedError(f"no {path}: run it first (e.g. nox -s {kind})")
+        raise ReferenceRefused(f"no {path}: run it first (e.g. nox -s {kind})")
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
@@ -50,13 +47,13 @@ def _read_results(kind: str, run: Path) -> dict[str, Any]:
 def _check_stamp(results: dict[str, Any], run: Path) -> None:
     made = results.get("stamp") or {}
     if made.get("commit") in (None, "unknown"):
-        raise RefusedError(f"{run} is not stamped with a commit (made outside a git checkout?)")
+        raise ReferenceRefused(f"{run} is not stamped with a commit (made outside a git checkout?)")
     if made.get("dirty") is not False:
-        raise RefusedError(
+        raise ReferenceRefused(
             f"{run} was made with uncommitted changes at {made['commit'][:12]}: commit, then run again"
         )
     if results.get("target", "zen_server") != "zen_server":
-        raise RefusedError(f"{run} measured {results['target']}, not zen_server")
+        raise ReferenceRefused(f"{run} measured {results['target']}, not zen_server")
 
 
 def library_names(scenarios: Path) -> set[str]:
@@ -66,27 +63,27 @@ def library_names(scenarios: Path) -> set[str]:
 
 
 def check_run(kind: str, run: Path, scenarios: Path) -> None:
-    """Raise RefusedError when the run in ``run`` cannot replace the ``kind`` reference."""
+    """Raise ReferenceRefused when the run in ``run`` cannot replace the ``kind`` reference."""
     results = _read_results(kind, run)
     _check_stamp(results, run)
     if kind != "chaos":
         if results.get("verdict") == "incomplete":
             unmeasured = ", ".join(results.get("not_measured") or {}) or "a gate"
-            raise RefusedError(f"{run}: {kind} is incomplete ({unmeasured} not measured)")
+            raise ReferenceRefused(f"{run}: {kind} is incomplete ({unmeasured} not measured)")
         return
     rows = results.get("scenarios") or []
     ran = {row["name"] for row in rows}
     expected = library_names(scenarios)
     if ran != expected:
         missing = sorted(expected - ran)
-        raise RefusedError(
+        raise ReferenceRefused(
             f"{run} ran {len(ran)} of the library's {len(expected)} scenarios"
             + (f" (missing {', '.join(missing)})" if missing else "")
             + f": run the whole library ({scenarios}/)"
         )
     scaled = sorted(row["name"] for row in rows if row.get("time_scale", 1.0) != 1.0)
     if scaled:
-        raise RefusedError(
+        raise ReferenceRefused(
             f"{run} ran {', '.join(scaled)} with a scaled timeline (--quick): run at full length"
         )
 
@@ -129,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
         source = args.runs / kind
         try:
             check_run(kind, source, args.scenarios)
-        except RefusedError as exc:
+        except ReferenceRefused as exc:
             print(f"refused {kind}: {exc}", file=sys.stderr)
             refused += 1
             continue
