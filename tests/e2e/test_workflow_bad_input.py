@@ -141,7 +141,7 @@ async def test_precommit_refuses_paths_that_are_not_repositories(
         ("not a git repository", step(1, 2, path=str(plain)),
          (str(plain), "not a git repository", "send the absolute path of a directory inside a git")),
         ("path is a file", step(1, 2, path=str(a_file)),
-         ("not a directory", "send the repository's directory")),
+         ("not a directory", "send an existing directory")),
         ("path does not exist", step(1, 2, path=str(tmp_path / "gone")),
          ("does not exist", "send an existing absolute path")),
         ("relative path", step(1, 2, path="repo"), ("relative", "absolute path")),

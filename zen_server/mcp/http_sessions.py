@@ -13,6 +13,11 @@ its own book of sessions (who opened them, when last used, requests in flight):
 * a session that never sends a second request is closed after ``unused_s``; any session
   with nothing in flight for ``idle_s`` is closed (an open GET stream counts as in flight).
 
+Only a request that can open a session counts as opening one: an ``initialize`` on a
+handshake-era protocol version. Calls on the stateless protocol (a version header outside
+the handshake era) and any other request without a session id open nothing in the SDK, so
+they pass through uncounted; counting them would refuse a client's concurrent calls.
+
 "Oldest idle" prefers sessions that were never used, then the least recently used.
 Sessions are closed the way a client would close them: a DELETE with the session id,
 sent to the SDK's app, so the SDK frees everything it holds for the session.
@@ -21,19 +26,24 @@ sent to the SDK's app, so the SDK frees everything it holds for the session.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from zen_server.mcp.http_timeouts import replay_body
+
 logger = logging.getLogger(__name__)
 
 SESSION_HEADER = "mcp-session-id"
+PROTOCOL_VERSION_HEADER = "mcp-protocol-version"
 _RETRY_AFTER_S = 5
 
 
@@ -52,6 +62,32 @@ class SessionRecord:
 
     def eviction_rank(self) -> tuple[bool, float]:
         return (self.used, self.last_seen)
+
+
+def opens_session(scope: Scope, body: bytes) -> bool:
+    """True for an ``initialize`` on a handshake-era version: the only request the SDK opens a session for."""
+    version = Headers(scope=scope).get(PROTOCOL_VERSION_HEADER)
+    if version is not None and version not in HANDSHAKE_PROTOCOL_VERSIONS:
+        return False  # the stateless protocol: the SDK serves it without a session
+    try:
+        frame = json.loads(body)
+    except ValueError:
+        return False
+    frames = frame if isinstance(frame, list) else [frame]
+    return any(isinstance(f, dict) and f.get("method") == "initialize" for f in frames)
+
+
+async def buffered_body(receive: Receive) -> tuple[bytes, Receive]:
+    """Read the whole body (BodyReadGuard has already bounded it) and a receive that replays it."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks), replay_body(b"".join(chunks), receive)
 
 
 def client_of(scope: Scope) -> str:
@@ -95,7 +131,11 @@ class SessionLimiter:
         if record is not None:
             await self._serve_existing(record, scope, receive, send)
         elif session_id is None and scope["method"] == "POST":
-            await self._serve_opening(scope, receive, send)
+            body, receive = await buffered_body(receive)
+            if opens_session(scope, body):
+                await self._serve_opening(scope, receive, send)
+            else:
+                await self._app(scope, receive, send)  # stateless, or refused by the SDK: no session
         else:
             await self._app(scope, receive, send)  # unknown ids: the SDK answers 404
 
@@ -224,4 +264,4 @@ class SessionLimiter:
         self._schedule(session_id, max(self.idle_s - idle_for, 1.0) if record.in_flight == 0 else self.idle_s)
 
 
-__all__ = ["SESSION_HEADER", "SessionLimiter", "SessionRecord", "client_of"]
+__all__ = ["SESSION_HEADER", "SessionLimiter", "SessionRecord", "buffered_body", "client_of", "opens_session"]

@@ -105,10 +105,11 @@ class BodyReadGuard:
             text = f"Request Timeout: the request body did not arrive within {self._timeout_s:g} s."
             await _reply(scope, receive, send, 408, text, close=True)
             return
-        await self._app(scope, _replay(b"".join(chunks), receive), send)
+        await self._app(scope, replay_body(b"".join(chunks), receive), send)
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay_body(body: bytes, receive: Receive) -> Receive:
+    """A receive that delivers ``body`` whole first, then whatever the server reports next."""
     delivered = False
 
     async def replay() -> Message:
@@ -128,4 +129,4 @@ async def _reply(
     await PlainTextResponse(text, status_code=status, headers=headers)(scope, receive, send)
 
 
-__all__ = ["BodyReadGuard", "HeaderTimeoutProtocol", "header_timeout_protocol"]
+__all__ = ["BodyReadGuard", "HeaderTimeoutProtocol", "header_timeout_protocol", "replay_body"]

@@ -9,24 +9,31 @@ from typing import Any
 
 from starlette.types import Message, Receive, Scope, Send
 
-from zen_server.mcp.http_sessions import SessionLimiter
+from zen_server.mcp.http_sessions import SessionLimiter, opens_session
 
 
 @dataclass
 class FakeSessionManager:
-    """Opens a session per POST without an id, serves known ids, forgets one on DELETE, 404 otherwise."""
+    """As the SDK: an initialize without an id opens a session, other calls without one open nothing
+    (the stateless protocol); known ids are served, DELETE forgets one, unknown ids get 404."""
 
     open: set[str] = field(default_factory=set)
     deleted: list[str] = field(default_factory=list)
     gone: asyncio.Event = field(default_factory=asyncio.Event)
-    hold: asyncio.Event | None = None  # when set, requests on a session wait for it
+    hold: asyncio.Event | None = None  # when set, requests on a session (or stateless) wait for it
+    stateless_calls: int = 0
     _ids: Any = field(default_factory=lambda: (f"s{n}" for n in itertools.count(1)))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         session = dict(scope["headers"]).get(b"mcp-session-id", b"").decode()
+        body = (await receive()).get("body", b"")
         headers: list[tuple[bytes, bytes]] = []
         status = 200
-        if not session:
+        if not session and b'"initialize"' not in body:
+            self.stateless_calls += 1
+            if self.hold is not None:
+                await self.hold.wait()
+        elif not session:
             new = next(self._ids)
             self.open.add(new)
             headers.append((b"mcp-session-id", new.encode()))
@@ -42,13 +49,24 @@ class FakeSessionManager:
         await send({"type": "http.response.body", "body": b""})
 
 
-async def request(app: Any, client: str, session: str | None = None, method: str = "POST") -> tuple[int, str]:
-    headers = [(b"mcp-session-id", session.encode())] if session else []
+INITIALIZE = b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}'
+TOOL_CALL = b'{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"version"}}'
+
+
+async def request(
+    app: Any,
+    client: str,
+    session: str | None = None,
+    method: str = "POST",
+    body: bytes = INITIALIZE,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> tuple[int, str]:
+    headers = [*(headers or []), *([(b"mcp-session-id", session.encode())] if session else [])]
     scope = {"type": "http", "method": method, "path": "/mcp", "headers": headers, "client": (client, 5000)}
     sent: list[Message] = []
 
     async def receive() -> Message:
-        return {"type": "http.request", "body": b"", "more_body": False}
+        return {"type": "http.request", "body": body, "more_body": False}
 
     async def send(message: Message) -> None:
         sent.append(message)
@@ -124,3 +142,33 @@ async def test_a_client_delete_takes_the_session_out_of_the_book() -> None:
     session = (await request(app, "10.0.0.1"))[1]
     assert (await request(app, "10.0.0.1", session, method="DELETE"))[0] == 200
     assert app.sessions == {}
+
+
+async def test_concurrent_stateless_calls_of_one_client_are_not_counted_as_sessions() -> None:
+    manager = FakeSessionManager(hold=asyncio.Event())
+    app = limiter(manager, per_client=1, max_sessions=1)
+    modern = [(b"mcp-protocol-version", b"2026-07-28")]
+    calls = [
+        asyncio.ensure_future(request(app, "10.0.0.1", body=TOOL_CALL, headers=modern)) for _ in range(10)
+    ]
+    for _ in range(100):  # let every call reach the held handler (or fail early, which asserts)
+        await asyncio.sleep(0)
+    assert manager.stateless_calls == 10  # every call reached the SDK while the others are in flight
+    status, opened = await request(app, "10.0.0.1")  # an initialize still finds room
+    assert status == 200 and opened
+    assert manager.hold is not None
+    manager.hold.set()
+    assert [status for status, _ in await asyncio.gather(*calls)] == [200] * 10
+    assert app.sessions.keys() == {opened}
+
+
+def test_only_an_initialize_on_a_handshake_version_opens_a_session() -> None:
+    def scope(version: bytes | None) -> Scope:
+        headers = [(b"mcp-protocol-version", version)] if version else []
+        return {"type": "http", "method": "POST", "path": "/mcp", "headers": headers}
+
+    assert opens_session(scope(None), INITIALIZE)
+    assert opens_session(scope(b"2025-06-18"), b"[" + INITIALIZE + b"]")
+    assert not opens_session(scope(b"2026-07-28"), INITIALIZE)
+    assert not opens_session(scope(None), TOOL_CALL)
+    assert not opens_session(scope(None), b"{not json")
