@@ -144,3 +144,23 @@ def reference(session: nox.Session) -> None:
     _run(session, "zen-harness", "run", "scenarios/", success_codes=[0, 1])
     _run(session, "zen-harness", "gate", "phase1", success_codes=[0, 1])
     _run(session, "zen-harness", "reference")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Hot-path micro-benchmarks (pytest-benchmark) against benchmarks/baseline.json; into runs/bench/.
+
+    Fails when a median is more than the report's tolerance (2x) above the baseline's; pass
+    ``-- --quick`` for one round each (they run, nothing is compared), as .ci/run does.
+    """
+    _venv(session)
+    if "--quick" in session.posargs:
+        _run(session, "pytest", "-q", "benchmarks/micro", "--benchmark-disable")
+        return
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    os.makedirs("runs/bench", exist_ok=True)
+    result = f"runs/bench/{commit or 'unknown'}.json"
+    _run(session, "pytest", "-q", "benchmarks/micro", f"--benchmark-json={result}", *session.posargs)
+    _run(session, "python", "-m", "harness.bench_report", "compare", result)
