@@ -109,6 +109,13 @@ def leaks(session: nox.Session) -> None:
     _run(session, "zen-harness", "leaks", *(session.posargs or ["soak", "--time-scale", "0.2"]))
 
 
+@nox.session(name="soak-long")
+def soak_long(session: nox.Session) -> None:
+    """30-minute plateau soak under memray, store held at 100 threads: growth from minute 5 < 5 MB."""
+    _venv(session)
+    _run(session, "zen-harness", "leaks", "soak-long", "--limit-mb", "5", *session.posargs)
+
+
 @nox.session
 def phase1(session: nox.Session) -> None:
     """Phase-1 gates (100 concurrent, memory growth, monitoring, chaos); -- --full for the 5-min soak."""

@@ -98,3 +98,11 @@ def test_bench_quick_runs_each_benchmark_once_without_comparing(noxfile: ModuleT
     ((tool, *args),) = session.runs
     assert tool == str(noxfile.BIN / "pytest")
     assert "--benchmark-disable" in args
+
+
+def test_soak_long_runs_the_plateau_profile_under_memray_with_its_5_mb_goal(noxfile: ModuleType) -> None:
+    session = RecordingSession("--time-scale", "0.1")
+    noxfile.soak_long(session)
+    ((tool, *args),) = session.runs
+    assert tool == str(noxfile.BIN / "zen-harness")
+    assert args == ["leaks", "soak-long", "--limit-mb", "5", "--time-scale", "0.1"]
