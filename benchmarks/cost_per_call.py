@@ -13,6 +13,9 @@ Per server:
 * overhead at concurrency 1: each call's latency minus the median latency of a direct
   provider call (the same request with httpx, no MCP), p50 and p99 (goal: <= 1 ms, <= 5 ms);
 * calls/s with 50 calls in flight on one session (goal: zen >= 0.9 of the bare server).
+
+``--also before=DIR`` adds zen_server from another source tree (``git archive <commit> |
+tar -x -C DIR``) to the same rounds, so a before/after comparison shares the machine's load.
 """
 
 from __future__ import annotations
@@ -94,7 +97,9 @@ async def measure(
     return {"latencies": latencies, "calls_per_s": concurrent / elapsed, "failures": failures}
 
 
-async def run(rounds: int, sequential: int, concurrent: int, in_flight: int) -> dict[str, Any]:
+async def run(
+    rounds: int, sequential: int, concurrent: int, in_flight: int, others: dict[str, Path]
+) -> dict[str, Any]:
     with FakeProviderProcess("openai") as fake:
         base = fake.openai_base_url
         env = {"CUSTOM_API_URL": base, "LOG_LEVEL": "ERROR", "DEFAULT_MODEL": "llama3.2"}
@@ -105,6 +110,14 @@ async def run(rounds: int, sequential: int, concurrent: int, in_flight: int) -> 
             ),
             "bare": StdioEndpoint(sys.executable, (str(BARE),), env=env, stderr_path=str(logs / "bare.log")),
         }
+        for name, tree in others.items():  # e.g. zen_server as an earlier commit had it, for before/after
+            servers[name] = StdioEndpoint(
+                sys.executable,
+                ("-m", "zen_server"),
+                env={**env, "PYTHONPATH": str(tree)},
+                cwd=str(tree),
+                stderr_path=str(logs / f"{name}.log"),
+            )
         figures: dict[str, dict[str, list[float]]] = {
             n: {"latencies": [], "calls_per_s": []} for n in servers
         }
@@ -139,13 +152,16 @@ async def run(rounds: int, sequential: int, concurrent: int, in_flight: int) -> 
             "calls_per_s_per_round": [round(x, 1) for x in got["calls_per_s"]],
             "calls_per_s": statistics.median(got["calls_per_s"]),
         }
-    ratios = [
-        z / b for z, b in zip(figures["zen"]["calls_per_s"], figures["bare"]["calls_per_s"], strict=True)
-    ]
-    result["ratio_calls_per_s"] = {
-        "per_round": [round(r, 3) for r in ratios],
-        "median": statistics.median(ratios),
-    }
+    for name in figures:
+        if name == "bare":
+            continue
+        ratios = [
+            z / b for z, b in zip(figures[name]["calls_per_s"], figures["bare"]["calls_per_s"], strict=True)
+        ]
+        result[f"ratio_calls_per_s_{name}_over_bare"] = {
+            "per_round": [round(r, 3) for r in ratios],
+            "median": statistics.median(ratios),
+        }
     return result
 
 
@@ -155,9 +171,17 @@ def main() -> int:
     parser.add_argument("--sequential", type=int, default=200, help="concurrency-1 calls per round")
     parser.add_argument("--concurrent", type=int, default=1000, help="calls per round at --in-flight")
     parser.add_argument("--in-flight", type=int, default=50)
+    parser.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="also measure zen_server from the source tree DIR (e.g. `git archive` of an earlier commit)",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    result = asyncio.run(run(args.rounds, args.sequential, args.concurrent, args.in_flight))
+    others = {name: Path(tree).resolve() for name, _, tree in (spec.partition("=") for spec in args.also)}
+    result = asyncio.run(run(args.rounds, args.sequential, args.concurrent, args.in_flight, others))
     print(json.dumps(result, indent=1))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
