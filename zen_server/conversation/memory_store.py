@@ -271,6 +271,7 @@ class BoundedMemoryStore:
     def _publish_gauges(self) -> None:
         self._observer.set_gauge("store_threads", float(len(self._entries)))
         self._observer.set_gauge("store_bytes", float(self._bytes))
+        self._observer.set_gauge("store_tombstone_bytes", float(self._tombstones.nbytes))
 
     async def _sweep_forever(self) -> None:
         while True:

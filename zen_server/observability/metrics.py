@@ -98,6 +98,11 @@ class PrometheusObserver:
         )
         self.store_threads = Gauge("zen_store_threads", "Conversation threads held.", registry=r)
         self.store_bytes = Gauge("zen_store_bytes", "Bytes held by the conversation store.", registry=r)
+        self.store_tombstone_bytes = Gauge(
+            "zen_store_tombstone_bytes",
+            "Bytes held by the store's ring of evicted thread ids (fixed at start-up).",
+            registry=r,
+        )
         self.evictions = Counter(
             "zen_evictions_total", "Conversation threads evicted, by reason.", ["reason"], registry=r
         )
@@ -163,6 +168,8 @@ class PrometheusObserver:
             self.store_threads.set(value)
         elif name == "store_bytes":
             self.store_bytes.set(value)
+        elif name == "store_tombstone_bytes":
+            self.store_tombstone_bytes.set(value)
         elif name == "process_rss_bytes":
             self.rss.set(value)
         elif name == "event_loop_lag_seconds":
