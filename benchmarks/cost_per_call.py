@@ -5,9 +5,10 @@
 
 Both servers run over stdio as real child processes, driven by the harness's MCP client
 (the SDK's own client), against one fake OpenAI-compatible provider in its own process at
-zero latency. The two servers take turns, ``--rounds`` times each, so a change in the
-machine's load hits both; every figure is reported raw with the load average, and the
-ratios are what to compare across runs.
+zero latency. All servers stay connected for the whole run and take turns call by call
+(concurrency 1) and burst by burst (``--in-flight`` calls on one session), ``--rounds``
+times, so a change in the machine's load reaches each alike; every figure is reported raw
+with the load average, and the ratios are what to compare across runs.
 
 Per server:
 * overhead at concurrency 1: each call's latency minus the median latency of a direct
@@ -28,6 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
@@ -51,50 +53,37 @@ def _arguments(number: int) -> dict[str, Any]:
     return {"prompt": f"question {number}", "model": "llama3.2", "working_directory_absolute_path": "/tmp"}
 
 
-async def direct_latencies(base_url: str, calls: int) -> list[float]:
+async def _direct_call(client: httpx.AsyncClient, number: int) -> float:
     """The provider call alone, as the bare server makes it: what an MCP hop is compared with."""
-    async with httpx.AsyncClient(base_url=base_url, timeout=60.0) as client:
-        out = []
-        for number in range(calls):
-            started = time.perf_counter()
-            response = await client.post(
-                "/chat/completions",
-                json={"model": "llama3.2", "messages": [{"role": "user", "content": f"question {number}"}]},
-                headers={"Authorization": "Bearer direct"},
-            )
-            response.raise_for_status()
-            out.append(time.perf_counter() - started)
-        return out
+    started = time.perf_counter()
+    response = await client.post(
+        "/chat/completions",
+        json={"model": "llama3.2", "messages": [{"role": "user", "content": f"question {number}"}]},
+        headers={"Authorization": "Bearer direct"},
+    )
+    response.raise_for_status()
+    return time.perf_counter() - started
 
 
-async def measure(
-    endpoint: StdioEndpoint, sequential: int, concurrent: int, in_flight: int
-) -> dict[str, Any]:
-    async with McpClient.connect(endpoint) as client:
-        for number in range(20):  # warm-up: imports, connection pools, caches
-            outcome = await client.call("chat", _arguments(number), timeout_s=60)
-            if not outcome.ok:
-                raise RuntimeError(f"warm-up call failed: {outcome.kind} {outcome.error}")
-        latencies = []
-        for number in range(sequential):
-            started = time.perf_counter()
-            outcome = await client.call("chat", _arguments(number), timeout_s=60)
-            latencies.append(time.perf_counter() - started)
-            if not outcome.ok:
-                raise RuntimeError(f"call failed: {outcome.kind} {outcome.error}")
-        queue = iter(range(concurrent))
-        failures = 0
+async def _timed_call(client: McpClient, number: int) -> float:
+    started = time.perf_counter()
+    outcome = await client.call("chat", _arguments(number), timeout_s=60)
+    if not outcome.ok:
+        raise RuntimeError(f"call failed: {outcome.kind} {outcome.error}")
+    return time.perf_counter() - started
 
-        async def worker() -> None:
-            nonlocal failures
-            for number in queue:
-                if not (await client.call("chat", _arguments(number), timeout_s=60)).ok:
-                    failures += 1
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(in_flight)))
-        elapsed = time.perf_counter() - started
-    return {"latencies": latencies, "calls_per_s": concurrent / elapsed, "failures": failures}
+async def _burst(client: McpClient, calls: int, in_flight: int) -> float:
+    """calls/s of ``calls`` calls with ``in_flight`` at a time on one session."""
+    queue = iter(range(calls))
+
+    async def worker() -> None:
+        for number in queue:
+            await _timed_call(client, number)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(in_flight)))
+    return calls / (time.perf_counter() - started)
 
 
 async def run(
@@ -118,50 +107,52 @@ async def run(
                 cwd=str(tree),
                 stderr_path=str(logs / f"{name}.log"),
             )
-        figures: dict[str, dict[str, list[float]]] = {
-            n: {"latencies": [], "calls_per_s": []} for n in servers
-        }
-        direct: list[float] = []
+        latencies: dict[str, list[float]] = {name: [] for name in [*servers, "direct"]}
+        rates: dict[str, list[float]] = {name: [] for name in servers}
         loads = [os.getloadavg()]
-        for _ in range(rounds):
-            direct += await direct_latencies(base, sequential)
-            for name, endpoint in servers.items():
-                got = await measure(endpoint, sequential, concurrent, in_flight)
-                if got["failures"]:
-                    raise RuntimeError(f"{name}: {got['failures']} of {concurrent} concurrent calls failed")
-                figures[name]["latencies"] += got["latencies"]
-                figures[name]["calls_per_s"].append(got["calls_per_s"])
-            loads.append(os.getloadavg())
-    direct_p50 = statistics.median(direct)
+        async with AsyncExitStack() as stack:
+            clients = {
+                name: await stack.enter_async_context(McpClient.connect(e)) for name, e in servers.items()
+            }
+            direct = await stack.enter_async_context(httpx.AsyncClient(base_url=base, timeout=60.0))
+            for number in range(20):  # warm-up: imports, connection pools, caches
+                for client in clients.values():
+                    await _timed_call(client, number)
+            for _ in range(rounds):
+                # Call by call in turn, so a change in the machine's load reaches every server alike.
+                for number in range(sequential):
+                    latencies["direct"].append(await _direct_call(direct, number))
+                    for name, client in clients.items():
+                        latencies[name].append(await _timed_call(client, number))
+                for name, client in clients.items():
+                    rates[name].append(await _burst(client, concurrent, in_flight))
+                loads.append(os.getloadavg())
+    direct_p50 = statistics.median(latencies["direct"])
     result: dict[str, Any] = {
         "rounds": rounds,
         "sequential_calls_per_round": sequential,
         "concurrent_calls_per_round": concurrent,
         "in_flight": in_flight,
         "load_average": [[round(x, 2) for x in load] for load in loads],
-        "direct_provider_ms": {"p50": direct_p50 * 1e3, "p99": _quantile(direct, 0.99) * 1e3},
+        "direct_provider_ms": {"p50": direct_p50 * 1e3, "p99": _quantile(latencies["direct"], 0.99) * 1e3},
     }
-    for name, got in figures.items():
-        overhead = [latency - direct_p50 for latency in got["latencies"]]
+    for name in servers:
+        overhead = [latency - direct_p50 for latency in latencies[name]]
         result[name] = {
             "latency_ms": {
-                "p50": statistics.median(got["latencies"]) * 1e3,
-                "p99": _quantile(got["latencies"], 0.99) * 1e3,
+                "p50": statistics.median(latencies[name]) * 1e3,
+                "p99": _quantile(latencies[name], 0.99) * 1e3,
             },
             "overhead_ms": {"p50": statistics.median(overhead) * 1e3, "p99": _quantile(overhead, 0.99) * 1e3},
-            "calls_per_s_per_round": [round(x, 1) for x in got["calls_per_s"]],
-            "calls_per_s": statistics.median(got["calls_per_s"]),
+            "calls_per_s_per_round": [round(x, 1) for x in rates[name]],
+            "calls_per_s": statistics.median(rates[name]),
         }
-    for name in figures:
-        if name == "bare":
-            continue
-        ratios = [
-            z / b for z, b in zip(figures[name]["calls_per_s"], figures["bare"]["calls_per_s"], strict=True)
-        ]
-        result[f"ratio_calls_per_s_{name}_over_bare"] = {
-            "per_round": [round(r, 3) for r in ratios],
-            "median": statistics.median(ratios),
-        }
+        if name != "bare":
+            ratios = [z / b for z, b in zip(rates[name], rates["bare"], strict=True)]
+            result[f"ratio_calls_per_s_{name}_over_bare"] = {
+                "per_round": [round(r, 3) for r in ratios],
+                "median": statistics.median(ratios),
+            }
     return result
 
 
