@@ -43,7 +43,7 @@ from zen_server.errors import (
     ThreadNotFoundError,
     ThreadTurnLimitError,
 )
-from zen_server.observability.events import NullObserver, Observer, StoreOperation, StoreOutcome
+from zen_server.observability.events import NullObserver, Observer, StoreOperation, StoreOutcome, SystemEvent
 from zen_server.resilience.deadline import remaining
 
 T = TypeVar("T")
@@ -79,6 +79,7 @@ class RedisStore:
         self._display_url = display_url
         self._observer: Observer = observer or NullObserver()
         self._breaker = breaker or StoreBreaker()
+        self._reported_state: str = "closed"
         self._clock = clock
         self._read = client.register_script(redis_scripts.READ_THREAD)
         self._append = client.register_script(redis_scripts.APPEND_TURNS)
@@ -236,7 +237,7 @@ class RedisStore:
                 raise
             except _UNAVAILABLE as exc:
                 self._breaker.record_failure()
-                self._publish_breaker()
+                self._publish_breaker(exc)
                 self._observe(op, "error", self._clock() - started)
                 last = exc
                 continue
@@ -259,8 +260,21 @@ class RedisStore:
     def _observe(self, op: str, outcome: StoreOutcome, seconds: float) -> None:
         self._observer.emit(StoreOperation(operation=op, outcome=outcome, seconds=seconds))
 
-    def _publish_breaker(self) -> None:
-        self._observer.set_gauge("store_breaker_state", STATE_GAUGE[self._breaker.state])
+    def _publish_breaker(self, error: BaseException | None = None) -> None:
+        state = self._breaker.state
+        self._observer.set_gauge("store_breaker_state", STATE_GAUGE[state])
+        # The audit log gets the edges (down, back), not every failed operation.
+        if state == "open" and self._reported_state != "open":
+            detail: dict[str, object] = {"store": "redis", "url": self._display_url}
+            if error is not None:
+                detail["error"] = f"{type(error).__name__}: {error}"
+            self._observer.emit(SystemEvent(kind="store_unavailable", detail=detail))
+        elif state == "closed" and self._reported_state == "open":
+            self._observer.emit(
+                SystemEvent(kind="store_recovered", detail={"store": "redis", "url": self._display_url})
+            )
+        if state != "half_open":
+            self._reported_state = state
 
     def _check_turn_sizes(self, thread_id: str, turn_jsons: Sequence[str]) -> None:
         for blob in turn_jsons:

@@ -15,7 +15,7 @@ from zen_server.config import Settings
 from zen_server.conversation.redis_store import RedisStore
 from zen_server.conversation.store_breaker import StoreBreaker
 from zen_server.errors import ConfigurationError, StoreUnavailableError
-from zen_server.observability.events import RecordingObserver, StoreOperation
+from zen_server.observability.events import RecordingObserver, StoreOperation, SystemEvent
 
 
 def dead_store(clock: FakeClock, observer: RecordingObserver | None = None) -> RedisStore:
@@ -93,6 +93,9 @@ async def test_a_dead_redis_opens_the_breaker_and_later_calls_fail_at_once() -> 
     outcomes = [e.outcome for e in observer.events if isinstance(e, StoreOperation)]
     assert outcomes.count("error") == 3 and outcomes.count("refused") >= 3
     assert observer.gauges[("store_breaker_state", ())] == 2.0
+    downs = [e for e in observer.events if isinstance(e, SystemEvent) and e.kind == "store_unavailable"]
+    assert len(downs) == 1  # the edge, not every failed operation
+    assert downs[0].detail["url"] == store.display_url
 
 
 async def test_an_oversize_turn_is_refused_before_redis_is_asked() -> None:
