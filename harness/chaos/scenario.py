@@ -91,6 +91,9 @@ class LoadSpec(_Strict):
     continuation_ratio: float = Field(default=0.5, ge=0, le=1)
     continuation_path: str = "continuation_offer.continuation_id"
     max_turns_per_thread: int = Field(default=8, ge=1, le=1000)
+    # Keep continuing a thread after a failed call (the server was down, not the thread lost):
+    # proves a thread outlives a restart. Off by default: a failed turn may have ended the thread.
+    keep_thread_after_error: bool = False
     prompt_words: int = Field(default=40, ge=1, le=200_000)
     call_timeout_s: float = Field(default=30.0, gt=0, le=600)
     think_time_s: float = Field(default=0.0, ge=0, le=60)
