@@ -154,6 +154,8 @@ class Settings(BaseSettings):
     zen_http_unused_session_s: float = Field(default=60.0, gt=0)
     zen_http_header_timeout_s: float = Field(default=10.0, gt=0)
     zen_http_body_timeout_s: float = Field(default=30.0, gt=0)
+    # SIGTERM (or stdin EOF): how long in-flight calls may take to finish before the exit.
+    zen_drain_timeout_s: float = Field(default=30.0, ge=0)
     zen_redis_prefix: str = "zen:"
     zen_session_max_in_flight: int | None = Field(default=None, ge=1)
     # clink: bytes of stdout (and of stderr) kept from a CLI; beyond it the CLI is stopped.

@@ -12,6 +12,7 @@
     │   └── ThreadTurnLimitError      MAX_CONVERSATION_TURNS reached
     ├── AdmissionRejected             server busy: queue full or wait too long (carries retry_after)
     ├── MemoryPressureError           RSS past the critical threshold: new work refused
+    ├── ShuttingDown                  the instance is draining (SIGTERM): retry, elsewhere
     ├── DeadlineExceeded              the call's deadline passed
     ├── StorageError                  the conversation store failed (e.g. Redis unreachable)
     ├── ExternalServiceError          something a tool drives, other than a model, failed
@@ -79,6 +80,10 @@ class AdmissionRejected(ZenError):
 
 class MemoryPressureError(AdmissionRejected):
     """Process memory is past the critical threshold; new work is refused until it drops."""
+
+
+class ShuttingDown(AdmissionRejected):
+    """The instance is draining before it exits; the call was not started, so retrying is safe."""
 
 
 class DeadlineExceeded(ZenError):
@@ -168,6 +173,7 @@ __all__ = [
     "PermanentProviderError",
     "PromptTooLargeError",
     "ProviderError",
+    "ShuttingDown",
     "StorageError",
     "ThreadError",
     "ThreadExpiredError",
