@@ -14,9 +14,9 @@ from starlette.routing import BaseRoute
 
 from zen_server.config import Settings
 from zen_server.conversation.memory_store import BoundedMemoryStore
+from zen_server.conversation.redis_store import RedisStore
 from zen_server.conversation.service import ConversationService
 from zen_server.conversation.types import ConversationStore
-from zen_server.errors import ConfigurationError
 from zen_server.executor import ToolExecutor
 from zen_server.files import FileAccess
 from zen_server.observability.events import SystemEvent
@@ -90,11 +90,7 @@ class ZenApp:
 
 def build_store(settings: Settings, hub: ObservabilityHub) -> ConversationStore:
     if settings.distributed_mode:
-        # INTEGRATION POINT: the Redis store (conversation engineer) is built here once it lands.
-        raise ConfigurationError(
-            "DISTRIBUTED_MODE=true needs the Redis conversation store, which this build lacks; "
-            "unset DISTRIBUTED_MODE"
-        )
+        return RedisStore.from_settings(settings, hub)
     return BoundedMemoryStore.from_settings(settings, hub)
 
 

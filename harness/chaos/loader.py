@@ -131,17 +131,27 @@ def _cross_checks(scenario: Scenario, file: Path, lines: LineMap) -> Iterable[Sc
     names = {p.name for p in scenario.providers}
     if len(names) != len(scenario.providers):
         yield ScenarioIssue(file, lines.line_for(["providers"]), "providers", "provider names must be unique")
+    # The redis: section adds a proxy named "redis" (when proxied), not a provider.
+    proxies = names | ({"redis"} if scenario.redis is not None and scenario.redis.proxied else set())
     for key in ("method", "rollbacks"):
         for index, action in enumerate(getattr(scenario, key)):
-            for field in ("proxy", "provider"):
+            for field, known in (("proxy", proxies), ("provider", names)):
                 ref = getattr(action, field, None)
-                if ref is not None and ref not in names:
+                if ref is not None and ref not in known:
+                    what = "proxy" if field == "proxy" else "provider"
                     yield ScenarioIssue(
                         file,
                         lines.line_for([key, index, field]),
                         f"{key}.{index}.{field}",
-                        f"no provider named {ref!r}; providers: {', '.join(sorted(names)) or 'none'}",
+                        f"no {what} named {ref!r}; {what} names: {', '.join(sorted(known)) or 'none'}",
                     )
+            if action.kind in {"kill_redis", "restart_redis"} and scenario.redis is None:
+                yield ScenarioIssue(
+                    file,
+                    lines.line_for([key, index, "action"]),
+                    f"{key}.{index}.action",
+                    "needs a 'redis:' section: only the harness's own redis-server may be killed",
+                )
             if action.kind in {"kill_server", "restart_server"} and not scenario.target.restartable:
                 yield ScenarioIssue(
                     file,

@@ -4,6 +4,8 @@ A scenario is a Chaos Toolkit-style experiment for an MCP server:
 - ``target``: the server under test (zen_server by default, or any MCP server as a command
   or a URL), and how to reach it;
 - ``providers``: the fake model providers behind it, each behind its own fault proxy;
+- ``redis``: optional; the target runs in distributed mode on the harness's own
+  redis-server, which actions may break (toxics on its proxy, kill -9, restart);
 - ``load``: the calls made while the experiment runs (concurrency or rate, tool mix,
   continuations);
 - ``phases``: ``before`` (steady state), ``during`` (the method runs) and ``after``
@@ -94,6 +96,14 @@ class LoadSpec(_Strict):
     think_time_s: float = Field(default=0.0, ge=0, le=60)
 
 
+class RedisSpec(_Strict):
+    """Run the target in distributed mode on the harness's own redis-server (a free port,
+    append-only with fsync always), behind a fault proxy named ``redis`` when ``proxied``."""
+
+    proxied: bool = True
+    prefix: str = Field(default="chaos:", pattern=r"^[A-Za-z0-9:_-]{1,40}$")
+
+
 class Phases(_Strict):
     """Seconds of steady state, of fault (the method), and of recovery."""
 
@@ -118,12 +128,19 @@ class Scenario(_Strict):
     target: TargetSpec = Field(default_factory=TargetSpec)
     providers: list[ProviderSpec] = Field(default_factory=lambda: [ProviderSpec(name="openai")])
     load: LoadSpec = Field(default_factory=LoadSpec)
+    redis: RedisSpec | None = None
     phases: Phases = Field(default_factory=Phases)
     method: list[ActionSpec] = Field(default_factory=list)
     rollbacks: list[ActionSpec] = Field(default_factory=list)
     hypotheses: list[HypothesisSpec] = Field(default_factory=list, min_length=1)
     # Why this scenario must run at its written length even under --quick / --time-scale.
     full_length: str | None = Field(default=None, min_length=10)
+
+    @model_validator(mode="after")
+    def _redis_proxy_name_is_free(self) -> Scenario:
+        if self.redis is not None and self.provider("redis") is not None:
+            raise ValueError("a provider may not be named 'redis' when the scenario has a 'redis:' section")
+        return self
 
     def provider(self, name: str) -> ProviderSpec | None:
         return next((p for p in self.providers if p.name == name), None)

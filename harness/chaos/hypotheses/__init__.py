@@ -12,6 +12,7 @@ from harness.chaos.hypotheses import (
     memory,
     provider_load,
     recovery,
+    store_integrity,
     throughput,
 )
 from harness.chaos.hypotheses.base import HYPOTHESES, HypothesisSpec, Verdict, register
@@ -29,5 +30,6 @@ __all__ = [
     "provider_load",
     "recovery",
     "register",
+    "store_integrity",
     "throughput",
 ]

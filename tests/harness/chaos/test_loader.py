@@ -47,7 +47,7 @@ def test_unknown_references_are_reported_with_their_line() -> None:
         "name: x\nmethod:\n  - {action: disable_proxy, proxy: nope}\n"
         "hypotheses:\n  - {type: error_rate, max: 0}\n"
     )
-    assert issues_of(text) == ["s.yaml:3: method.0.proxy: no provider named 'nope'; providers: openai"]
+    assert issues_of(text) == ["s.yaml:3: method.0.proxy: no proxy named 'nope'; proxy names: openai"]
 
 
 def test_a_url_target_cannot_be_killed() -> None:
