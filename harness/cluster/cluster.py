@@ -100,6 +100,9 @@ class Cluster:
         await self.wait_in_rotation([instance.name])
 
     async def ensure_running(self) -> None:
+        """Start any instance that is down (a rollback); nothing before ``start`` succeeded."""
+        if self.haproxy.pid is None:
+            return
         stopped = [i for i in self.instances if not i.running]
         for instance in stopped:
             await instance.start()

@@ -15,6 +15,7 @@ import io
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -64,11 +65,14 @@ class HAProxy:
     def __init__(
         self, workdir: Path, *, port: int, servers: Sequence[Backend], check_interval_ms: int
     ) -> None:
-        self._dir = workdir
+        self._dir = workdir.resolve()
         self.port = port
-        self.socket_path = workdir / "haproxy.sock"
-        self.config_path = workdir / "haproxy.cfg"
-        self.log_path = workdir / "haproxy.log"
+        # HAProxy wants an absolute path, and a unix socket path has a ~100-byte limit.
+        self.socket_path = self._dir / "haproxy.sock"
+        if len(str(self.socket_path)) > 100:
+            self.socket_path = Path(tempfile.mkdtemp(prefix="zen-haproxy-")) / "haproxy.sock"
+        self.config_path = self._dir / "haproxy.cfg"
+        self.log_path = self._dir / "haproxy.log"
         self._config = render_config(
             bind=f"127.0.0.1:{port}",
             servers=servers,
@@ -112,7 +116,10 @@ class HAProxy:
 
     async def server_states(self) -> dict[str, str]:
         """Backend server name -> HAProxy's status for it ("UP", "DOWN", "MAINT", ...)."""
-        reader, writer = await asyncio.open_unix_connection(str(self.socket_path))
+        try:
+            reader, writer = await asyncio.open_unix_connection(str(self.socket_path))
+        except OSError as exc:
+            raise ClusterError(f"HAProxy's stats socket does not answer: {exc}") from exc
         try:
             writer.write(b"show stat\n")
             await writer.drain()
