@@ -169,6 +169,8 @@ class Settings(BaseSettings):
     zen_http_unused_session_s: float = Field(default=60.0, gt=0)
     zen_http_header_timeout_s: float = Field(default=10.0, gt=0)
     zen_http_body_timeout_s: float = Field(default=30.0, gt=0)
+    # SIGTERM (or stdin EOF): how long in-flight calls may take to finish before the exit.
+    zen_drain_timeout_s: float = Field(default=30.0, ge=0)
     zen_redis_prefix: str = Field(default="zen:", min_length=1, max_length=64)
     zen_redis_op_timeout_s: float = Field(default=0.5, gt=0, le=30)  # each Redis operation, per attempt
     zen_redis_max_connections: int = Field(default=64, ge=1)

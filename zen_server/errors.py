@@ -13,6 +13,7 @@
     │   └── ThreadUnreadableError     the stored thread is corrupt or of another schema version
     ├── AdmissionRejected             server busy: queue full or wait too long (carries retry_after)
     ├── MemoryPressureError           RSS past the critical threshold: new work refused
+    ├── ShuttingDown                  the instance is draining (SIGTERM): retry, elsewhere
     ├── DeadlineExceeded              the call's deadline passed
     ├── StorageError                  the conversation store refused or failed a write
     │   └── StoreUnavailableError     the store (Redis) is down, slow or its breaker is open
@@ -85,6 +86,10 @@ class AdmissionRejected(ZenError):
 
 class MemoryPressureError(AdmissionRejected):
     """Process memory is past the critical threshold; new work is refused until it drops."""
+
+
+class ShuttingDown(AdmissionRejected):
+    """The instance is draining before it exits; the call was not started, so retrying is safe."""
 
 
 class DeadlineExceeded(ZenError):
@@ -179,6 +184,7 @@ __all__ = [
     "PermanentProviderError",
     "PromptTooLargeError",
     "ProviderError",
+    "ShuttingDown",
     "StorageError",
     "StoreUnavailableError",
     "ThreadError",

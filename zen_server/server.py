@@ -28,6 +28,7 @@ from zen_server.observability.startup import startup_event
 from zen_server.providers.catalog import ModelCatalog
 from zen_server.providers.gateway import ModelGateway, build_model_gateway
 from zen_server.resilience.admission import AdmissionController
+from zen_server.resilience.drain import Drain
 from zen_server.resilience.memory import MemoryGuard, MemoryLevel, PressureCallback
 from zen_server.tools.registry import ToolRegistry
 
@@ -46,6 +47,7 @@ class ZenApp:
     conversation: ConversationService
     memory_guard: MemoryGuard
     admission: AdmissionController
+    drain: Drain
     registry: ToolRegistry
     files: FileAccess
     executor: ToolExecutor
@@ -78,6 +80,7 @@ class ZenApp:
             provider_setup_hint=self.catalog.provider_setup_hint(),
             memory_level=self.memory_guard.level(),
             store_reachable=await self.store.ping() if self.settings.distributed_mode else None,
+            draining=self.drain.draining,
         )
 
     def ops_routes(self) -> list[BaseRoute]:
@@ -117,8 +120,9 @@ def build_app(settings: Settings) -> ZenApp:
     if isinstance(store, BoundedMemoryStore):
         memory_guard.on_pressure(_shed_threads(store))
     admission = AdmissionController.from_settings(settings, hub, memory_guard)
+    drain = Drain(admission, timeout_s=settings.zen_drain_timeout_s)
     files = FileAccess.from_settings(settings)
-    executor = ToolExecutor(registry, conversation, gateway, catalog, admission, settings, hub, files=files)
+    executor = ToolExecutor(registry, conversation, gateway, catalog, drain, settings, hub, files=files)
     return ZenApp(
         settings=settings,
         hub=hub,
@@ -128,6 +132,7 @@ def build_app(settings: Settings) -> ZenApp:
         conversation=conversation,
         memory_guard=memory_guard,
         admission=admission,
+        drain=drain,
         registry=registry,
         files=files,
         executor=executor,
