@@ -147,6 +147,7 @@ class Settings(BaseSettings):
     zen_allowed_roots: str | None = None  # comma separated dirs; unset = anywhere the deny list allows
     zen_file_io_threads: int = Field(default=4, ge=1, le=64)
     zen_file_read_timeout_s: float = Field(default=10.0, gt=0)
+    zen_file_cache_mb: int = Field(default=64, ge=0, le=65536)  # 0 turns the file content cache off
     zen_max_image_mb: int = Field(default=20, ge=1, le=100)
     zen_http_max_sessions: int = Field(default=1000, ge=1)
     zen_http_sessions_per_client: int = Field(default=32, ge=1)
