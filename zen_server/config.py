@@ -156,6 +156,12 @@ class Settings(BaseSettings):
     zen_http_header_timeout_s: float = Field(default=10.0, gt=0)
     zen_http_body_timeout_s: float = Field(default=30.0, gt=0)
     zen_redis_prefix: str = "zen:"
+    # Caching (README "Caching"): the response cache is off unless asked for.
+    zen_response_cache: Literal["off", "memory", "redis"] = "off"
+    zen_response_cache_ttl_s: float = Field(default=3600.0, gt=0, le=30 * 86400)
+    zen_response_cache_mb: int = Field(default=64, ge=1, le=65536)
+    zen_response_cache_redis_timeout_s: float = Field(default=0.1, gt=0, le=5)
+    zen_single_flight: bool = True
     zen_session_max_in_flight: int | None = Field(default=None, ge=1)
     # clink: bytes of stdout (and of stderr) kept from a CLI; beyond it the CLI is stopped.
     zen_clink_max_output_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from starlette.routing import BaseRoute
 
+from zen_server.cache.build import build_model_caller, watched_caches
+from zen_server.cache.caller import CachingModelCaller
 from zen_server.config import Settings
 from zen_server.conversation.memory_store import BoundedMemoryStore
 from zen_server.conversation.service import ConversationService
@@ -19,6 +21,7 @@ from zen_server.conversation.types import ConversationStore
 from zen_server.errors import ConfigurationError
 from zen_server.executor import ToolExecutor
 from zen_server.files import FileAccess
+from zen_server.observability.cache_metrics import watch_caches
 from zen_server.observability.events import SystemEvent
 from zen_server.observability.hub import ObservabilityHub
 from zen_server.observability.ops import ops_routes
@@ -42,6 +45,7 @@ class ZenApp:
     hub: ObservabilityHub
     catalog: ModelCatalog
     gateway: ModelGateway
+    models: CachingModelCaller  # what tools call: the response cache and single-flight, then the gateway
     store: ConversationStore
     conversation: ConversationService
     memory_guard: MemoryGuard
@@ -65,6 +69,7 @@ class ZenApp:
     async def aclose(self) -> None:
         """Stop in reverse order of dependence; the hub last, so shutdown is still recorded."""
         self.hub.emit(SystemEvent(kind="shutdown"))
+        await self.models.aclose()
         await self.gateway.aclose()
         await self.conversation.aclose()
         await self.memory_guard.aclose()
@@ -115,6 +120,7 @@ def build_app(settings: Settings) -> ZenApp:
     warnings = [*registry.warnings, catalog.missing_providers_warning(), default_model_warning]
     hub = ObservabilityHub(settings)
     gateway = build_model_gateway(settings, catalog, hub)
+    models = build_model_caller(settings, gateway)
     store = build_store(settings, hub)
     conversation = ConversationService(store, settings, hub)
     memory_guard = MemoryGuard(settings.memory_limit_mb, hub)
@@ -122,12 +128,14 @@ def build_app(settings: Settings) -> ZenApp:
         memory_guard.on_pressure(_shed_threads(store))
     admission = AdmissionController.from_settings(settings, hub, memory_guard)
     files = FileAccess.from_settings(settings)
-    executor = ToolExecutor(registry, conversation, gateway, catalog, admission, settings, hub, files=files)
+    executor = ToolExecutor(registry, conversation, models, catalog, admission, settings, hub, files=files)
+    watch_caches(hub.metrics.registry, watched_caches(models, files))
     return ZenApp(
         settings=settings,
         hub=hub,
         catalog=catalog,
         gateway=gateway,
+        models=models,
         store=store,
         conversation=conversation,
         memory_guard=memory_guard,
