@@ -75,6 +75,13 @@ class RedisTier:
         self._paused_until = time.monotonic() + self._pause_s
         _log.warning("response cache: Redis %s failed (%s); treated as a miss", what, type(exc).__name__)
 
+    async def purge(self) -> int:
+        """Delete every entry under this tier's prefix (tests, benchmarks, an operator's reset)."""
+        deleted = 0
+        async for key in self._client.scan_iter(match=f"{self._prefix}*", count=500):
+            deleted += int(await self._client.delete(key))
+        return deleted
+
     async def aclose(self) -> None:
         await self._client.aclose()
 
