@@ -13,6 +13,9 @@ import logging
 import time
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from zen_server.cache.lru import CacheStats
@@ -30,12 +33,20 @@ class RedisTier:
         self._prefix = f"{prefix}resp:"
         self._ttl_ms = max(1, int(ttl_s * 1000))
         self._timeout_s = timeout_s
-        self._pause_s = pause_s
+        self.pause_s = pause_s  # after a failure, skip Redis this long (a dead Redis costs one timeout)
         self._paused_until = 0.0
 
     @classmethod
     def from_url(cls, url: str, *, prefix: str, ttl_s: float, timeout_s: float) -> RedisTier:
-        client = Redis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s)
+        # One immediate retry on a broken connection: after a Redis restart the pooled
+        # connection is dead, and a fresh one answers (all still within ``timeout_s``).
+        client = Redis.from_url(
+            url,
+            socket_timeout=timeout_s,
+            socket_connect_timeout=timeout_s,
+            retry=Retry(NoBackoff(), 1),
+            retry_on_error=[RedisConnectionError],
+        )
         return cls(client, prefix=prefix, ttl_s=ttl_s, timeout_s=timeout_s)
 
     def key(self, key: str) -> str:
@@ -72,7 +83,7 @@ class RedisTier:
 
     def _failed(self, what: str, exc: BaseException) -> None:
         self.errors += 1
-        self._paused_until = time.monotonic() + self._pause_s
+        self._paused_until = time.monotonic() + self.pause_s
         _log.warning("response cache: Redis %s failed (%s); treated as a miss", what, type(exc).__name__)
 
     async def purge(self) -> int:
