@@ -21,7 +21,6 @@ from zen_server.conversation.types import ConversationStore
 from zen_server.errors import ConfigurationError
 from zen_server.executor import ToolExecutor
 from zen_server.files import FileAccess
-from zen_server.observability.cache_metrics import watch_caches
 from zen_server.observability.events import SystemEvent
 from zen_server.observability.hub import ObservabilityHub
 from zen_server.observability.ops import ops_routes
@@ -129,7 +128,7 @@ def build_app(settings: Settings) -> ZenApp:
     admission = AdmissionController.from_settings(settings, hub, memory_guard)
     files = FileAccess.from_settings(settings)
     executor = ToolExecutor(registry, conversation, models, catalog, admission, settings, hub, files=files)
-    watch_caches(hub.metrics.registry, watched_caches(models, files))
+    hub.watch_caches(watched_caches(models, files))
     return ZenApp(
         settings=settings,
         hub=hub,

@@ -67,4 +67,25 @@ def watch_caches(registry: CollectorRegistry, caches: Mapping[str, WatchedCache]
     registry.register(CacheCollector(caches))
 
 
-__all__ = ["CacheCollector", "WatchedCache", "watch_caches"]
+def cache_rows(caches: Mapping[str, WatchedCache]) -> list[dict[str, object]]:
+    """The dashboard's cache table: one row per cache, counters since start."""
+    rows: list[dict[str, object]] = []
+    for name, cache in caches.items():
+        stats = cache.stats
+        looked = stats.hits + stats.misses
+        rows.append(
+            {
+                "cache": name,
+                "hits": stats.hits,
+                "misses": stats.misses,
+                "hit_rate": stats.hits / looked if looked else None,
+                "joins": stats.joins,
+                "evictions": stats.evictions,
+                "errors": cache.errors(),
+                "bytes": cache.bytes(),
+            }
+        )
+    return rows
+
+
+__all__ = ["CacheCollector", "WatchedCache", "cache_rows", "watch_caches"]

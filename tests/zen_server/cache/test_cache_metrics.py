@@ -36,6 +36,9 @@ async def test_a_built_server_exports_each_cache_it_runs(tmp_path: Path) -> None
         assert ("zen_cache_single_flight_joins_total", "provider_single_flight") in found
         assert ("zen_cache_hits_total", "response_memory") in found
         assert not any(cache == "response_redis" for _, cache in found)  # not configured, not shown
+        rows = {row["cache"]: row for row in app.hub.snapshot()["caches"]}  # type: ignore[attr-defined]
+        assert rows["file_content"]["hits"] == 2 and rows["file_content"]["hit_rate"] == 2 / 3
+        assert set(rows) == {"file_content", "provider_single_flight", "response_memory"}
     finally:
         await app.aclose()
 
