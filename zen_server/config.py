@@ -162,6 +162,7 @@ class Settings(BaseSettings):
     zen_allowed_roots: str | None = None  # comma separated dirs; unset = anywhere the deny list allows
     zen_file_io_threads: int = Field(default=4, ge=1, le=64)
     zen_file_read_timeout_s: float = Field(default=10.0, gt=0)
+    zen_file_cache_mb: int = Field(default=64, ge=0, le=65536)  # 0 turns the file content cache off
     zen_max_image_mb: int = Field(default=20, ge=1, le=100)
     zen_http_max_sessions: int = Field(default=1000, ge=1)
     zen_http_sessions_per_client: int = Field(default=32, ge=1)
@@ -176,6 +177,12 @@ class Settings(BaseSettings):
     zen_redis_max_connections: int = Field(default=64, ge=1)
     zen_store_max_turn_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)  # Redis store: one turn
     zen_store_max_thread_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)  # Redis store: one thread
+    # Caching (README "Caching"): the response cache is off unless asked for.
+    zen_response_cache: Literal["off", "memory", "redis"] = "off"
+    zen_response_cache_ttl_s: float = Field(default=3600.0, gt=0, le=30 * 86400)
+    zen_response_cache_mb: int = Field(default=64, ge=1, le=65536)
+    zen_response_cache_redis_timeout_s: float = Field(default=0.1, gt=0, le=5)
+    zen_single_flight: bool = True
     zen_session_max_in_flight: int | None = Field(default=None, ge=1)
     # clink: bytes of stdout (and of stderr) kept from a CLI; beyond it the CLI is stopped.
     zen_clink_max_output_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)

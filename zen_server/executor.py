@@ -89,6 +89,7 @@ class _CallFacts:
             # Our own messages only: an unexpected exception's text may carry anything.
             error_message=str(error) if isinstance(error, ZenError) else None,
             continuation_id=result.continuation_id if result is not None else None,
+            cached=response.cached if response is not None else False,
         )
 
 

@@ -94,6 +94,7 @@ def audit_record(event: Event, at: float) -> dict[str, Any] | None:
             "tokens": {"input": max(event.input_tokens, 0), "output": max(event.output_tokens, 0)},
             "arguments_sha256": event.arguments_digest,
             "error": error,
+            "cached": event.cached,
         }
     if isinstance(event, BreakerTransition):
         return head | {

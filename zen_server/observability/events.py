@@ -41,6 +41,7 @@ class ToolCallFinished:
     error_type: str | None = None
     error_message: str | None = None
     continuation_id: str | None = None
+    cached: bool = False  # the model's answer came from the response cache
 
 
 @dataclass(frozen=True, slots=True)
