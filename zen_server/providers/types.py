@@ -60,6 +60,9 @@ class ModelResponse:
     finish_reason: str | None = None
     # Providers tried before this one answered (fallback), in order; empty when none.
     fell_back_from: tuple[str, ...] = ()
+    # With ZEN_DEPLOYMENTS: the deployment that answered and its region.
+    deployment: str | None = None
+    region: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -201,6 +201,22 @@ def load_deployments(path: Path | None, *, environ: Mapping[str, str] | None = N
     return parse_deployments(text, source=str(path), environ=environ)
 
 
+def key_variables(path: Path) -> tuple[str, ...]:
+    """The variables the file names as ``api_key_env`` (for redaction); () when unreadable.
+
+    Never raises: the start-up check (:func:`load_deployments`) reports a bad file.
+    """
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return ()
+    entries = raw.get("deployments") if isinstance(raw, dict) else None
+    if not isinstance(entries, list):
+        return ()
+    names = (entry.get("api_key_env") for entry in entries if isinstance(entry, dict))
+    return tuple(name for name in names if isinstance(name, str) and ENV_NAME.match(name))
+
+
 def _field_problem(error: Mapping[str, Any]) -> str:
     field = ".".join(str(part) for part in error["loc"]) or "entry"
     message = str(error["msg"]).removeprefix("Value error, ")

@@ -138,19 +138,20 @@ class Router:
 
     # --- views ------------------------------------------------------------------------
     def views(self) -> list[DeploymentView]:
+        return [self.view(name) for name in self._health]
+
+    def view(self, deployment: str) -> DeploymentView:
         now = self._clock()
-        return [
-            DeploymentView(
-                name=h.deployment.name,
-                region=h.deployment.region,
-                kind=h.deployment.kind,
-                requests=h.requests,
-                failures=h.failures,
-                in_flight=h.in_flight,
-                ewma_latency_s=h.latency(now),
-                ejections=h.ejections,
-                ejected=h.ejected(now),
-                cooling=h.cooling(now),
-            )
-            for h in self._health.values()
-        ]
+        h = self._health[deployment]
+        return DeploymentView(
+            name=h.deployment.name,
+            region=h.deployment.region,
+            kind=h.deployment.kind,
+            requests=h.requests,
+            failures=h.failures,
+            in_flight=h.in_flight,
+            ewma_latency_s=h.latency(now),
+            ejections=h.ejections,
+            ejected=h.ejected(now),
+            cooling=h.cooling(now),
+        )
