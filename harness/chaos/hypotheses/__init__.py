@@ -13,6 +13,7 @@ from harness.chaos.hypotheses import (
     provider_load,
     recovery,
     throughput,
+    traffic,
 )
 from harness.chaos.hypotheses.base import HYPOTHESES, HypothesisSpec, Verdict, register
 
@@ -30,4 +31,5 @@ __all__ = [
     "recovery",
     "register",
     "throughput",
+    "traffic",
 ]

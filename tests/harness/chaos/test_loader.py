@@ -37,7 +37,7 @@ def test_every_problem_names_file_line_and_field() -> None:
     assert "s.yaml:3: load.concurrency: Input should be greater than or equal to 1" in issues
     assert any(i.startswith("s.yaml:7: method.0.toxic.type:") for i in issues)
     assert any(i.startswith("s.yaml:8: method.1.action: unknown action 'frobnicate'; known:") for i in issues)
-    assert "s.yaml:10: hypotheses.0.max_ms: Field required" in issues
+    assert "s.yaml:10: hypotheses.0: give max_ms, or max_ratio (with ratio_to), not both" in issues
     # A rejected hypothesis must not also produce a misleading "list too short".
     assert not any("at least 1 item" in i for i in issues)
 
@@ -72,12 +72,12 @@ def test_defaults_fill_a_minimal_scenario() -> None:
     assert [p.name for p in scenario.providers] == ["openai"]
 
 
-def test_the_library_has_eleven_valid_scenarios_that_each_say_what_they_prove() -> None:
+def test_the_library_has_fourteen_valid_scenarios_that_each_say_what_they_prove() -> None:
     files = scenario_files([LIBRARY])
     scenarios = [load_scenario(file) for file in files]
-    assert len(scenarios) == 11
+    assert len(scenarios) == 14
     assert all(s.proves and s.title for s in scenarios)
-    assert len({s.name for s in scenarios}) == 11
+    assert len({s.name for s in scenarios}) == 14
 
 
 def test_a_bare_name_is_taken_from_the_library_and_a_path_is_taken_as_given(tmp_path: Path) -> None:

@@ -8,6 +8,11 @@ A strategy ranks candidates: the first is tried, the rest are the failover order
   by weight, the one with fewer requests in flight per unit of weight goes first.
 - ``peak_ewma``: power-of-two choices on peak-EWMA latency x (in flight + 1) / weight, so a
   slow deployment's cost grows with the load it holds (Finagle's and linkerd's balancer).
+- ``lowest_latency``: LiteLLM's latency-based routing: the lowest peak-EWMA latency first,
+  drawn by weight among those within ``LATENCY_BUFFER`` of the lowest; load is ignored, so
+  it suits endpoints whose latency does not grow with the load this instance sends. The
+  peak-EWMA still sees a slowdown on its first slow reply, and an idle deployment's
+  estimate decays so it is probed again.
 
 Each takes the random source, so a seeded ``random.Random`` makes a run repeat exactly.
 """
@@ -20,8 +25,9 @@ from typing import Literal
 
 from zen_server.providers.routing.health import DeploymentHealth
 
-StrategyName = Literal["weighted_shuffle", "least_request", "peak_ewma"]
-STRATEGIES: tuple[StrategyName, ...] = ("peak_ewma", "least_request", "weighted_shuffle")
+StrategyName = Literal["lowest_latency", "peak_ewma", "least_request", "weighted_shuffle"]
+STRATEGIES: tuple[StrategyName, ...] = ("lowest_latency", "peak_ewma", "least_request", "weighted_shuffle")
+LATENCY_BUFFER = 0.1  # within 10% of the lowest latency counts as equally fast
 Strategy = Callable[[Sequence[DeploymentHealth], float, random.Random], list[DeploymentHealth]]
 
 
@@ -53,8 +59,21 @@ def peak_ewma(
     )
 
 
+def lowest_latency(
+    candidates: Sequence[DeploymentHealth], now: float, rng: random.Random
+) -> list[DeploymentHealth]:
+    if len(candidates) <= 1:
+        return list(candidates)
+    by_latency = sorted(candidates, key=lambda h: h.latency(now))
+    best = by_latency[0].latency(now)
+    close = [h for h in by_latency if h.latency(now) <= best * (1 + LATENCY_BUFFER)]
+    pick = _draw(close, rng) if len(close) > 1 else close[0]
+    return [pick, *(h for h in by_latency if h is not pick)]
+
+
 def strategy_named(name: StrategyName) -> Strategy:
     found: dict[StrategyName, Strategy] = {
+        "lowest_latency": lowest_latency,
         "weighted_shuffle": weighted_shuffle,
         "least_request": least_request,
         "peak_ewma": peak_ewma,
