@@ -47,7 +47,7 @@ from zen_server.resilience.deadline import deadline_scope  # noqa: E402
 
 LATENCIES_MS = {"fast-50ms": 50.0, "mid-100ms": 100.0, "slow-400ms": 400.0}
 MODEL = "gpt-5"
-DEFAULT_STRATEGY: StrategyName = "peak_ewma"
+DEFAULT_STRATEGY: StrategyName = Settings.model_fields["zen_routing"].default  # ZEN_ROUTING's
 
 
 def percentile(values: list[float], pct: float) -> float:

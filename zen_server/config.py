@@ -161,7 +161,9 @@ class Settings(BaseSettings):
     zen_clink_max_output_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     # Routing across deployments (zen_server/providers/routing): the file, strategy, region.
     zen_deployments: Path | None = None
-    zen_routing: Literal["lowest_latency", "peak_ewma", "least_request", "weighted_shuffle"] = "peak_ewma"
+    zen_routing: Literal["lowest_latency", "peak_ewma", "least_request", "weighted_shuffle"] = (
+        "lowest_latency"
+    )
     zen_region: str | None = None
     zen_ejection_consecutive_failures: int = Field(default=5, ge=0)
     zen_ejection_base_s: float = Field(default=2.0, gt=0)

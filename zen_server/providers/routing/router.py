@@ -53,7 +53,7 @@ class Router:
         self,
         deployments: Sequence[Deployment],
         *,
-        strategy: StrategyName = "peak_ewma",
+        strategy: StrategyName = "lowest_latency",
         region: str | None = None,
         policy: EjectionPolicy | None = None,
         clock: Clock = monotonic,

@@ -91,6 +91,25 @@ def test_peak_ewma_sends_little_traffic_to_a_slow_deployment() -> None:
     assert served["a"] > served["b"] > served["c"]
 
 
+def test_lowest_latency_sends_almost_everything_to_the_fastest() -> None:
+    r, clock = router(deployment("a"), deployment("b"), deployment("c"), strategy="lowest_latency")
+    served = simulate(r, clock, 2000, by_latency)
+    assert served["a"] / 2000 > 0.95  # the others only when their idle estimate decayed (probes)
+    assert served["b"] > 0
+
+
+def test_lowest_latency_spreads_by_weight_among_those_within_the_buffer() -> None:
+    r, clock = router(deployment("a"), deployment("b", weight=3), strategy="lowest_latency")
+    served = simulate(r, clock, 2000, lambda name: (True, 0.100 if name == "a" else 0.105))
+    assert 0.65 < served["b"] / 2000 < 0.85
+
+
+def test_the_default_strategy_is_the_settings_default() -> None:
+    from zen_server.config import Settings
+
+    assert Router([deployment("a")]).strategy_name == Settings.model_fields["zen_routing"].default
+
+
 def test_weighted_shuffle_is_blind_to_latency() -> None:
     r, clock = router(deployment("a"), deployment("b"), deployment("c"), strategy="weighted_shuffle")
     served = simulate(r, clock, 3000, by_latency)
