@@ -124,6 +124,13 @@ def phase2(session: nox.Session) -> None:
 
 
 @nox.session
+def phase4(session: nox.Session) -> None:
+    """Phase-4 gates (routing strategy table on three deployments, routing overhead)."""
+    _venv(session)
+    _run(session, "zen-harness", "gate", "phase4", *session.posargs)
+
+
+@nox.session
 def fuzz(session: nox.Session) -> None:
     """Hypothesis against zen-server over stdio and HTTP at the full budget; report in runs/fuzz/."""
     _venv(session)

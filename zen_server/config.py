@@ -9,6 +9,7 @@ plan's names (MAX_CONCURRENT_REQUESTS, MEMORY_LIMIT_MB, DISTRIBUTED_MODE, REDIS_
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -186,6 +187,16 @@ class Settings(BaseSettings):
     zen_session_max_in_flight: int | None = Field(default=None, ge=1)
     # clink: bytes of stdout (and of stderr) kept from a CLI; beyond it the CLI is stopped.
     zen_clink_max_output_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    # Routing across deployments (zen_server/providers/routing): the file, strategy, region.
+    zen_deployments: Path | None = None
+    zen_routing: Literal["lowest_latency", "peak_ewma", "least_request", "weighted_shuffle"] = (
+        "lowest_latency"
+    )
+    zen_region: str | None = None
+    zen_ejection_consecutive_failures: int = Field(default=5, ge=0)
+    zen_ejection_base_s: float = Field(default=2.0, gt=0)
+    zen_ejection_max_s: float = Field(default=30.0, gt=0)
+    zen_ejection_max_percent: float = Field(default=50.0, ge=0, le=100)
 
     @field_validator("redis_url")
     @classmethod
@@ -295,7 +306,19 @@ class Settings(BaseSettings):
             "ZEN_AUTH_TOKEN",
             "ZEN_METRICS_TOKEN",
         ]
-        return tuple(value for name in names if (value := setting_value(self, name)) is not None)
+        found = tuple(value for name in names if (value := setting_value(self, name)) is not None)
+        return found + self._deployment_keys()
+
+    def _deployment_keys(self) -> tuple[str, ...]:
+        """The keys the deployments file names by variable: secrets as much as the others."""
+        if self.zen_deployments is None:
+            return ()
+        # Imported here: the routing package sits above config in the package tower.
+        from zen_server.providers.routing.deployments import key_variables
+
+        return tuple(
+            v for name in key_variables(self.zen_deployments) if (v := os.environ.get(name, "").strip())
+        )
 
 
 def _problem(error: Mapping[str, Any]) -> str:

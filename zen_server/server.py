@@ -29,6 +29,7 @@ from zen_server.observability.readiness import ReadinessReport, assess_readiness
 from zen_server.observability.startup import startup_event
 from zen_server.providers.catalog import ModelCatalog
 from zen_server.providers.gateway import ModelGateway, build_model_gateway
+from zen_server.providers.routing.clients import routed_catalog
 from zen_server.resilience.admission import AdmissionController
 from zen_server.resilience.drain import Drain
 from zen_server.resilience.memory import MemoryGuard, MemoryLevel, PressureCallback
@@ -112,12 +113,12 @@ def build_app(settings: Settings) -> ZenApp:
     The parts that check settings against their own data (tool names, models, providers)
     are built first, so a ConfigurationError leaves nothing open behind it.
     """
-    catalog = ModelCatalog.from_settings(settings)
+    catalog, deployments = routed_catalog(settings, ModelCatalog.from_settings(settings))
     registry = ToolRegistry.default(settings)
     default_model_warning = catalog.check_default_model(settings.default_model)
     warnings = [*registry.warnings, catalog.missing_providers_warning(), default_model_warning]
     hub = ObservabilityHub(settings)
-    gateway = build_model_gateway(settings, catalog, hub)
+    gateway = build_model_gateway(settings, catalog, hub, deployments)
     models = build_model_caller(settings, gateway)
     store = build_store(settings, hub)
     conversation = ConversationService(store, settings, hub)

@@ -36,4 +36,17 @@ def provider_wiring(
             env.update({f"{prefix}_API_KEY": DUMMY_KEY, f"{prefix}_BASE_URL": url})
         else:
             env.update(OPENAI_API_KEY=DUMMY_KEY, OPENAI_BASE_URL=url)
+    values.update(target_files(scenario, values, workdir))
     return env, values
+
+
+def target_files(scenario: Scenario, values: Mapping[str, str], workdir: Path) -> dict[str, str]:
+    """Write the target's ``files`` (placeholders filled) into ``workdir``; ``{file.NAME}`` values."""
+    from harness.chaos.environment.target import fill  # the target's own placeholder rule
+
+    written: dict[str, str] = {}
+    for name, text in scenario.target.files.items():
+        path = workdir / name
+        path.write_text(fill(text, values))
+        written[f"file.{name}"] = str(path)
+    return written

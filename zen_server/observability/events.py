@@ -54,6 +54,18 @@ class ProviderAttempt:
 
 
 @dataclass(frozen=True, slots=True)
+class DeploymentAttempt:
+    """One attempt on a deployment of ZEN_DEPLOYMENTS (beside its ProviderAttempt)."""
+
+    deployment: str
+    region: str
+    model: str
+    status: str  # as ProviderAttempt's
+    duration_s: float
+    ejected_for_s: float | None = None  # this outcome ejected the deployment for so long
+
+
+@dataclass(frozen=True, slots=True)
 class BreakerTransition:
     key: str  # "openai" or "openai/gpt-5"
     from_state: BreakerState
@@ -111,6 +123,7 @@ Event = (
     ToolCallStarted
     | ToolCallFinished
     | ProviderAttempt
+    | DeploymentAttempt
     | BreakerTransition
     | RetryScheduled
     | FallbackTaken

@@ -15,6 +15,7 @@ from harness.chaos.hypotheses import (
     recovery,
     store_integrity,
     throughput,
+    traffic,
 )
 from harness.chaos.hypotheses.base import HYPOTHESES, HypothesisSpec, Verdict, register
 
@@ -34,4 +35,5 @@ __all__ = [
     "register",
     "store_integrity",
     "throughput",
+    "traffic",
 ]
