@@ -14,7 +14,8 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,8 +64,12 @@ def run_profile(
     out_root: Path = DEFAULT_OUT,
     time_scale: float = 1.0,
     server_command: Sequence[str] | None = None,
+    while_serving: Callable[[str], AbstractContextManager[object]] | None = None,
 ) -> LoadRun:
-    """Run the profile against zen_server (or ``server_command``) and return its judged summary."""
+    """Run the profile against zen_server (or ``server_command``) and return its judged summary.
+
+    ``while_serving(base_url)`` (HTTP profiles) is entered around the load, e.g. to scrape /metrics.
+    """
     profile = load_profile(name_or_path)
     out_dir = out_root / profile.name
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -92,9 +97,10 @@ def run_profile(
         else:
             log = out_dir / "server.log"
             log.unlink(missing_ok=True)
-            with HttpServerProcess(
-                server_command or ZEN_HTTP_COMMAND, env=server_env, log_path=log
-            ) as server:
+            with (
+                HttpServerProcess(server_command or ZEN_HTTP_COMMAND, env=server_env, log_path=log) as server,
+                while_serving(server.base_url) if while_serving else nullcontext(),
+            ):
                 started_at = time.time()
                 exit_code = _run_locust(profile, server.url, out_dir, env, time_scale)
     if not summary_path.is_file():

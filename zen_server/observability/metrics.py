@@ -144,6 +144,11 @@ class PrometheusObserver:
             "Conversation store breaker: 0 closed, 1 half open, 2 open.",
             registry=r,
         )
+        self.store_tombstone_bytes = Gauge(
+            "zen_store_tombstone_bytes",
+            "Bytes held by the store's ring of evicted thread ids (fixed at start-up).",
+            registry=r,
+        )
         self.evictions = Counter(
             "zen_evictions_total", "Conversation threads evicted, by reason.", ["reason"], registry=r
         )
@@ -224,6 +229,8 @@ class PrometheusObserver:
             self.store_bytes.set(value)
         elif name == "store_breaker_state":
             self.store_breaker.set(value)
+        elif name == "store_tombstone_bytes":
+            self.store_tombstone_bytes.set(value)
         elif name == "process_rss_bytes":
             self.rss.set(value)
         elif name == "event_loop_lag_seconds":
