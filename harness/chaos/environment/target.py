@@ -36,7 +36,14 @@ SCRUBBED_ENV = (
     "XAI_API_KEY", "OPENROUTER_API_KEY", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT",
     "DIAL_API_KEY", "CUSTOM_API_URL", "CUSTOM_API_KEY", "ANTHROPIC_API_KEY",
 )  # fmt: skip
+# Any other provider's key or endpoint too (an upstream reads DIAL_API_HOST, AZURE_..., ...).
+PROVIDER_SUFFIXES = ("_API_KEY", "_BASE_URL", "_API_URL", "_API_HOST", "_ENDPOINT")
 STOP_GRACE_S = 5.0
+
+
+def provider_variable(name: str) -> bool:
+    """Whether an inherited variable could point a target at, or authenticate to, a real provider."""
+    return name in SCRUBBED_ENV or name.upper().endswith(PROVIDER_SUFFIXES)
 
 
 def free_port() -> int:
@@ -70,7 +77,7 @@ class TargetServer:
         self._log = log
         self.port = free_port() if spec.kind != "url" and spec.transport == "http" else 0
         values = {**placeholders, "port": str(self.port), "python": sys.executable}
-        self._env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
+        self._env = {k: v for k, v in os.environ.items() if not provider_variable(k)}
         self._env.update({k: fill(v, values) for k, v in env.items()})
         self._env.update({k: fill(v, values) for k, v in spec.env.items()})
         self._argv = self._command(values)
