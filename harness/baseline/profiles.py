@@ -99,7 +99,13 @@ PAL = Profile(
     distributions=("pal-mcp-server", "zen-mcp-server"),
     settings=frozenset({"CUSTOM_MODEL_NAME", "DEFAULT_MODEL", "CUSTOM_API_URL", "GEMINI_BASE_URL"}),
     # Its logs and state go to the baseline's work dir, never to a checkout or ~/.
-    fixed_env=(("PAL_LOG_DIR", "{work}/logs"), ("PAL_STATE_DIR", "{work}/state"), ("LOG_LEVEL", "INFO")),
+    # The workspace root is the run's scratch dir ({workdir}), where the load's paths point.
+    fixed_env=(
+        ("PAL_LOG_DIR", "{work}/logs"),
+        ("PAL_STATE_DIR", "{work}/state"),
+        ("LOG_LEVEL", "INFO"),
+        ("PAL_WORKSPACE_ROOT", "{workdir}"),
+    ),
 )
 GENERIC = Profile(name="generic", distributions=(), settings=None)
 PROFILES = {profile.name: profile for profile in (PAL, GENERIC)}

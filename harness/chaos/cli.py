@@ -43,6 +43,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="baseline:NAME",
         help="run the scenarios against a baseline installed by 'zen-harness baseline install NAME ...'",
     )
+    parser.add_argument(
+        "--compare",
+        metavar="baseline:NAME",
+        help="run the scenarios on that baseline too; summary.md gains a before/after table",
+    )
     parser.add_argument("--target-url", help="run the scenarios against an MCP server already at this URL")
     parser.add_argument("--target-transport", choices=["stdio", "http"], default="stdio")
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
@@ -72,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
         plots=not args.no_plots,
         check_only=args.check,
         baseline=args.target,
+        compare=args.compare,
     )
     return run_files(request)
 

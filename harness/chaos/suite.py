@@ -9,7 +9,7 @@ with the commit and machine (stable paths: the latest run is what they show).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import anyio
 from rich.console import Console
 
 from harness.baseline.registry import Baseline
+from harness.baseline.tables import chaos_table
 from harness.chaos.baseline import check_starts, plan, resolve
 from harness.chaos.errors import ScenarioError
 from harness.chaos.live import RichRunView, print_verdicts
@@ -44,6 +45,7 @@ class RunRequest:
     plots: bool = True
     check_only: bool = False
     baseline: str | None = None  # "baseline:NAME": run against that installed baseline
+    compare: str | None = None  # "baseline:NAME": also run it, and table it beside zen_server
 
 
 @dataclass(frozen=True)
@@ -170,8 +172,32 @@ def _baseline_plan(request: RunRequest, console: Console) -> BaselinePlan | None
     return BaselinePlan(baseline)
 
 
+def run_compared(request: RunRequest, console: Console | None = None) -> int:
+    """The scenarios on the baseline (into ``<reports>/baseline-NAME/``), then on zen_server,
+    and a before/after table at the end of zen_server's ``summary.md``."""
+    assert request.compare is not None
+    console = console or Console()
+    before_dir = request.reports / f"baseline-{request.compare.removeprefix('baseline:')}"
+    before = replace(request, baseline=request.compare, compare=None, reports=before_dir)
+    code_before = run_files(before, console)
+    if code_before in (EXIT_INVALID, EXIT_HARNESS, EXIT_INTERRUPTED):
+        return code_before
+    code = run_files(replace(request, compare=None), console)
+    if code == EXIT_INTERRUPTED:
+        return code
+    before_summary = json.loads((before_dir / "summary.json").read_text(encoding="utf-8"))
+    after_summary = json.loads((request.reports / "summary.json").read_text(encoding="utf-8"))
+    table = chaos_table(before_summary, after_summary, before_summary.get("target", request.compare))
+    summary_md = request.reports / "summary.md"
+    summary_md.write_text(summary_md.read_text(encoding="utf-8") + "\n" + table, encoding="utf-8")
+    console.print(table, markup=False, highlight=False, soft_wrap=True)
+    return code  # the verdict is zen_server's; the baseline's reds are the "before"
+
+
 def run_files(request: RunRequest, console: Console | None = None) -> int:
     console = console or Console()
+    if request.compare is not None:
+        return run_compared(request, console)
     try:
         on_baseline = _baseline_plan(request, console)
     except HarnessError as exc:
