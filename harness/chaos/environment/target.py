@@ -25,6 +25,7 @@ from pathlib import Path
 import anyio
 import psutil
 
+from harness.baseline.profiles import looks_like_provider_variable
 from harness.chaos.errors import ActionError, EnvironmentStartError
 from harness.chaos.scenario import TargetSpec
 from harness.chaos.sessions import SessionPool
@@ -36,14 +37,12 @@ SCRUBBED_ENV = (
     "XAI_API_KEY", "OPENROUTER_API_KEY", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT",
     "DIAL_API_KEY", "CUSTOM_API_URL", "CUSTOM_API_KEY", "ANTHROPIC_API_KEY",
 )  # fmt: skip
-# Any other provider's key or endpoint too (an upstream reads DIAL_API_HOST, AZURE_..., ...).
-PROVIDER_SUFFIXES = ("_API_KEY", "_BASE_URL", "_API_URL", "_API_HOST", "_ENDPOINT")
 STOP_GRACE_S = 5.0
 
 
 def provider_variable(name: str) -> bool:
     """Whether an inherited variable could point a target at, or authenticate to, a real provider."""
-    return name in SCRUBBED_ENV or name.upper().endswith(PROVIDER_SUFFIXES)
+    return name in SCRUBBED_ENV or looks_like_provider_variable(name)
 
 
 def free_port() -> int:
