@@ -23,6 +23,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "harness.fuzz.command",  # zen-harness fuzz
     "harness.reference",  # zen-harness reference
     "harness.baseline.command",  # zen-harness baseline
+    "harness.baseline.compare",  # zen-harness compare
 )
 
 

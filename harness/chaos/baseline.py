@@ -67,10 +67,11 @@ def plan(baseline: Baseline, scenario: Scenario) -> Planned:
     work = baseline.workdir
     (work / "logs").mkdir(parents=True, exist_ok=True)
     env = profile.env(providers, _models(scenario), work, scenario.name)
-    notes = [
-        f"{baseline.name} does not read {name}; it ran with its own behaviour there"
-        for name in profile.lacks(list(scenario.target.env))
-    ]
+    lacking = profile.lacks(list(scenario.target.env))
+    unread = ", ".join(lacking)
+    notes = (
+        [f"{baseline.name} does not read {unread} (zen_server's tuning): judged as it is"] if lacking else []
+    )
     override = {
         "kind": "command",
         "transport": baseline.transport,
