@@ -11,7 +11,7 @@ import base64
 import hashlib
 import sys
 import zipfile
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,17 +56,16 @@ def build_wheel(folder: Path, *, crash: bool = False) -> Path:
     return path
 
 
-WheelFactory = Callable[..., Path]
+@pytest.fixture(scope="module")
+def installed_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A cache folder (XDG_CACHE_HOME for the module's tests) holding two baselines installed
+    once: ``fake`` (zen_server over stdio) and ``crashy`` (exits 1 at start)."""
+    from harness.baseline.install import install
 
-
-@pytest.fixture
-def wheel_factory(tmp_path: Path) -> WheelFactory:
-    """``wheel_factory(crash=False)``: a wheel in a fresh folder under tmp_path."""
-    made = iter(range(1000))
-
-    def make(*, crash: bool = False) -> Path:
-        folder = tmp_path / f"wheel-{next(made)}"
-        folder.mkdir()
-        return build_wheel(folder, crash=crash)
-
-    return make
+    root = tmp_path_factory.mktemp("xdg-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(root))
+        for name, crash in (("fake", False), ("crashy", True)):
+            wheel = build_wheel(tmp_path_factory.mktemp(f"wheel-{name}"), crash=crash)
+            install(name, [f"fake-baseline @ {wheel.as_uri()}"])
+        yield root

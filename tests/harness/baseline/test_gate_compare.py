@@ -4,12 +4,10 @@ an installed baseline (a real venv running zen_server over stdio), one before/af
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from harness.baseline.install import install
 from harness.cli import main
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
@@ -30,13 +28,8 @@ phases:
 
 
 def test_gate_compare_measures_the_baseline_over_stdio_and_tables_both(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    wheel_factory: Callable[..., Path],
-    capsys: pytest.CaptureFixture[str],
+    installed_cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    install("fake", [f"fake-baseline @ {wheel_factory().as_uri()}"])
     gates = tmp_path / "gates.yaml"
     gates.write_text(GATES)
     reports = tmp_path / "reports"
