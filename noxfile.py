@@ -144,6 +144,19 @@ def fuzz(session: nox.Session) -> None:
     _run(session, "zen-harness", "fuzz", "--budget", "full", *session.posargs)
 
 
+UPSTREAM = ("pal", "pal-mcp-server==11.8.2")  # the baseline scored beside zen_server
+
+
+@nox.session
+def compare(session: nox.Session) -> None:
+    """The upstream (pal-mcp-server 11.8.2, installed into the cache) beside zen_server: chaos,
+    phase-1/2 gates, one run; publishes reports/upstream/README.md. -- --short for CI's version."""
+    _venv(session)
+    _run(session, "zen-harness", "baseline", "install", *UPSTREAM, "--if-missing")
+    publish = [] if "--short" in session.posargs else ["--publish", "reports/upstream"]
+    _run(session, "zen-harness", "compare", f"baseline:{UPSTREAM[0]}", *publish, *session.posargs)
+
+
 @nox.session
 def reference(session: nox.Session) -> None:
     """Refresh the reference reports: coverage, phase2, chaos, phase1 into runs/, then publish."""

@@ -25,6 +25,7 @@ from pathlib import Path
 import anyio
 import psutil
 
+from harness.baseline.profiles import looks_like_provider_variable
 from harness.chaos.errors import ActionError, EnvironmentStartError
 from harness.chaos.scenario import TargetSpec
 from harness.chaos.sessions import SessionPool
@@ -37,6 +38,11 @@ SCRUBBED_ENV = (
     "DIAL_API_KEY", "CUSTOM_API_URL", "CUSTOM_API_KEY", "ANTHROPIC_API_KEY",
 )  # fmt: skip
 STOP_GRACE_S = 5.0
+
+
+def provider_variable(name: str) -> bool:
+    """Whether an inherited variable could point a target at, or authenticate to, a real provider."""
+    return name in SCRUBBED_ENV or looks_like_provider_variable(name)
 
 
 def free_port() -> int:
@@ -70,7 +76,7 @@ class TargetServer:
         self._log = log
         self.port = free_port() if spec.kind != "url" and spec.transport == "http" else 0
         values = {**placeholders, "port": str(self.port), "python": sys.executable}
-        self._env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
+        self._env = {k: v for k, v in os.environ.items() if not provider_variable(k)}
         self._env.update({k: fill(v, values) for k, v in env.items()})
         self._env.update({k: fill(v, values) for k, v in spec.env.items()})
         self._argv = self._command(values)
