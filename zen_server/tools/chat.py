@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from zen_server.config import Settings
+from zen_server.conversation.exchange import ExchangeDraft
 from zen_server.errors import PermanentProviderError
 from zen_server.providers.types import ChatMessage, ModelRequest, ThinkingMode
-from zen_server.tools.base import ExchangeDraft, Tool, ToolContext, ToolResult
+from zen_server.tools.base import Tool, ToolContext, ToolResult
 from zen_server.tools.catalog_view import CatalogView
 from zen_server.tools.chat_prompt import AGENT_TURN_NOTE, CHAT_SYSTEM_PROMPT, with_locale
 from zen_server.tools.files import take_prompt_file

@@ -27,13 +27,14 @@ from zen_server.clink import (
     run_cli,
 )
 from zen_server.config import Settings
+from zen_server.conversation.exchange import ExchangeDraft
 from zen_server.conversation.history import build_history, conversation_files
 from zen_server.conversation.types import Thread
 from zen_server.errors import ToolInputError
 from zen_server.files import FileAccess
 from zen_server.observability.redaction import Redactor
 from zen_server.resilience.deadline import remaining
-from zen_server.tools.base import ExchangeDraft, Tool, ToolContext, ToolResult
+from zen_server.tools.base import Tool, ToolContext, ToolResult
 from zen_server.tools.catalog_view import CatalogView
 from zen_server.tools.files import take_prompt_file
 from zen_server.tools.request_context import ensure_room_for_exchange
