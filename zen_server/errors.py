@@ -1,4 +1,5 @@
-"""Every error zen_server raises on purpose, as one tree.
+"""Every error zen_server raises on purpose, as one tree (a test renders it from the classes
+below and compares, so the drawing cannot drift from them).
 
     ZenError
     ├── ConfigurationError            settings that cannot work (named variable, what to set)
@@ -8,10 +9,10 @@
     │   └── PromptTooLargeError       prompt over the MCP size limit: send it as a file
     ├── ThreadError
     │   ├── ThreadNotFoundError       continuation_id never existed (or was evicted / expired)
-    │   ├── ThreadExpiredError        continuation_id that expired or was evicted
+    │   │   └── ThreadExpiredError    continuation_id that expired or was evicted
     │   └── ThreadTurnLimitError      MAX_CONVERSATION_TURNS reached
     ├── AdmissionRejected             server busy: queue full or wait too long (carries retry_after)
-    ├── MemoryPressureError           RSS past the critical threshold: new work refused
+    │   └── MemoryPressureError       RSS past the critical threshold: new work refused
     ├── DeadlineExceeded              the call's deadline passed
     ├── StorageError                  the conversation store failed (e.g. Redis unreachable)
     ├── ExternalServiceError          something a tool drives, other than a model, failed
