@@ -32,7 +32,6 @@ from zen_server.tools.schema import (
     temperature_field,
     thinking_mode_field,
 )
-from zen_server.tools.validation import check_prompt_size, validate_arguments
 
 # A balanced default: chat is for discussion, neither rote nor wild.
 DEFAULT_TEMPERATURE = 0.5
@@ -82,7 +81,7 @@ class ChatTool(Tool):
         }
 
     async def run(self, arguments: Mapping[str, Any], ctx: ToolContext) -> ToolResult:
-        args = validate_arguments(self.name, self.input_schema(ctx.catalog, ctx.settings), arguments)
+        args = arguments  # validated by the executor against input_schema
         files_policy = ctx.files
         await files_policy.check(
             args["working_directory_absolute_path"], field="working_directory_absolute_path", kind="dir"
@@ -94,8 +93,6 @@ class ChatTool(Tool):
         prompt_from_file, files = await take_prompt_file(expanded.files, files_policy)
         if prompt_from_file is not None:
             prompt = prompt_from_file
-        else:
-            check_prompt_size(prompt)
 
         continuation_id: str | None = args.get("continuation_id") or None
         thread = await ctx.conversation.load(continuation_id) if continuation_id else None
