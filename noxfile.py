@@ -131,10 +131,30 @@ def phase2(session: nox.Session) -> None:
 
 
 @nox.session
+def phase4(session: nox.Session) -> None:
+    """Phase-4 gates (routing strategy table on three deployments, routing overhead)."""
+    _venv(session)
+    _run(session, "zen-harness", "gate", "phase4", *session.posargs)
+
+
+@nox.session
 def fuzz(session: nox.Session) -> None:
     """Hypothesis against zen-server over stdio and HTTP at the full budget; report in runs/fuzz/."""
     _venv(session)
     _run(session, "zen-harness", "fuzz", "--budget", "full", *session.posargs)
+
+
+UPSTREAM = ("pal", "pal-mcp-server==11.8.2")  # the baseline scored beside zen_server
+
+
+@nox.session
+def compare(session: nox.Session) -> None:
+    """The upstream (pal-mcp-server 11.8.2, installed into the cache) beside zen_server: chaos,
+    phase-1/2 gates, one run; publishes reports/upstream/README.md. -- --short for CI's version."""
+    _venv(session)
+    _run(session, "zen-harness", "baseline", "install", *UPSTREAM, "--if-missing")
+    publish = [] if "--short" in session.posargs else ["--publish", "reports/upstream"]
+    _run(session, "zen-harness", "compare", f"baseline:{UPSTREAM[0]}", *publish, *session.posargs)
 
 
 @nox.session

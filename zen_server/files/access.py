@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from zen_server.cache.file_cache import CachedText, FileContentCache, FileIdentity, now_ns, text_entry
 from zen_server.errors import FileAccessError
 from zen_server.files import images, opening
 from zen_server.files.io_pool import FileIoPool
@@ -55,6 +56,7 @@ class FileText:
     text: str | None
     modified: float | None = None
     problem: str | None = None
+    sha256: str | None = None  # of the bytes read
 
 
 _shared_pool: FileIoPool | None = None
@@ -72,11 +74,17 @@ class FileAccess:
     """The file-access policy of one server: its path rule, its I/O pool and its limits."""
 
     def __init__(
-        self, policy: PathPolicy, pool: FileIoPool, *, max_image_bytes: int = images.MAX_IMAGE_BYTES
+        self,
+        policy: PathPolicy,
+        pool: FileIoPool,
+        *,
+        max_image_bytes: int = images.MAX_IMAGE_BYTES,
+        content_cache: FileContentCache | None = None,
     ) -> None:
         self.policy = policy
         self.pool = pool
         self.max_image_bytes = max_image_bytes
+        self.content_cache = content_cache
         self.recent_dirs = RecentDirectories()
 
     @classmethod
@@ -86,7 +94,11 @@ class FileAccess:
                 threads=settings.zen_file_io_threads, read_timeout_s=settings.zen_file_read_timeout_s
             )
         max_image_bytes = settings.zen_max_image_mb * 1_048_576
-        return cls(PathPolicy.from_settings(settings), pool, max_image_bytes=max_image_bytes)
+        cache_bytes = settings.zen_file_cache_mb * 1_048_576
+        cache = FileContentCache(cache_bytes, wait_s=pool.read_timeout_s) if cache_bytes else None
+        return cls(
+            PathPolicy.from_settings(settings), pool, max_image_bytes=max_image_bytes, content_cache=cache
+        )
 
     # --- paths ------------------------------------------------------------------------------------
     async def check(self, raw: str, *, field: str, kind: PathKind = "any") -> Path:
@@ -155,12 +167,25 @@ class FileAccess:
 
     def _read_text(self, path: str, cap: int) -> FileText:
         resolved = self.policy.resolve(path, field="file")
-        data, info = opening.read_regular(resolved, f"file: {shown(path)}", cap)
-        if len(data) > cap:
-            return FileText(path, None, problem=f"over {cap:,} bytes")
-        if b"\x00" in data[:_BINARY_PROBE]:
-            return FileText(path, None, problem="binary")
-        return FileText(path, data.decode("utf-8", errors="replace"), modified=info.st_mtime)
+        label = f"file: {shown(path)}"
+        fd, info = opening.open_regular(resolved, label)
+        try:
+            identity = FileIdentity.of(str(resolved), info)
+            if self.content_cache is None:
+                entry = _read_entry(fd, identity, cap, label)
+            else:
+                entry = self.content_cache.get_or_read(
+                    identity, cap, lambda: _read_entry(fd, identity, cap, label)
+                )
+        finally:
+            os.close(fd)
+        return FileText(
+            path,
+            entry.text,
+            modified=entry.modified if entry.text is not None else None,
+            problem=entry.problem,
+            sha256=entry.sha256,
+        )
 
     # --- images -----------------------------------------------------------------------------------
     async def check_image(self, ref: str, *, field: str) -> None:
@@ -195,6 +220,19 @@ class FileAccess:
             images.check_size(len(data), label, self.max_image_bytes)  # it grew after the stat
         images.check_signature(data[: images.HEADER_BYTES], image_type, label)
         return images.data_url(image_type.mime, base64.b64encode(data).decode("ascii")) if keep else ""
+
+
+def _read_entry(fd: int, identity: FileIdentity, cap: int, label: str) -> CachedText:
+    """Read the open file once; refuse it if its stat moved while it was read (a writer was busy)."""
+    data = opening.read_at_most(fd, cap + 1)
+    if FileIdentity.of(identity.path, os.fstat(fd)) != identity:
+        raise FileAccessError(f"{label} changed while it was being read (being written?); send it again")
+    problem = None
+    if len(data) > cap:
+        problem = f"over {cap:,} bytes"
+    elif b"\x00" in data[:_BINARY_PROBE]:
+        problem = "binary"
+    return text_entry(data, identity, problem=problem, now_ns=now_ns())
 
 
 __all__ = ["MAX_FILE_BYTES", "ExpandedPaths", "FileAccess", "FileText", "shared_pool"]

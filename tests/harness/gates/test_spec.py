@@ -26,6 +26,9 @@ def test_the_gates_file_holds_the_plans_targets() -> None:
     assert targets[("phase2", "lines")] == ("<", 500)
     assert targets[("phase2", "incompatible")] == ("==", 0)
     assert targets[("coverage", "branch_pct")] == (">=", 90)
+    assert targets[("phase4", "default_vs_fastest_p99")] == ("<=", 1.2)
+    assert targets[("phase4", "shuffle_vs_default_p99")] == (">=", 2.0)
+    assert targets[("phase4", "default_overhead_us")] == ("<", 50)
 
 
 def test_phase1_measures_100_concurrent_calls_at_one_second_and_a_five_minute_full_soak() -> None:
