@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fakes.testing import FakeProviderProcess  # noqa: E402
-from harness.load.target import HttpServerProcess  # noqa: E402
+from harness.launcher import HttpServerProcess  # noqa: E402
 from harness.mcp_client import Endpoint, HttpEndpoint, McpClient, StdioEndpoint  # noqa: E402
 
 BARE = ROOT / "benchmarks" / "bare_sdk_server.py"
