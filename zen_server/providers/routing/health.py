@@ -66,6 +66,16 @@ class DeploymentHealth:
         # was slow gets probed again instead of being avoided forever.
         return self.ewma_s * math.exp(-max(0.0, now - self._ewma_at) / self.decay_s)
 
+    def probe_latency(self, now: float) -> float:
+        """The latency to choose by when load is ignored: decayed only while idle.
+
+        An idle deployment's estimate decays so it gets probed; once a request is in
+        flight on it, its last estimate counts again, so one probe goes out, not a herd
+        (without this, every call would follow the decayed figure until the first reply).
+        """
+        decayed = self.latency(now)
+        return decayed if self.in_flight == 0 else max(decayed, self.ewma_s)
+
     def ejected(self, now: float) -> bool:
         return now < self._ejected_until
 

@@ -98,6 +98,20 @@ def test_lowest_latency_sends_almost_everything_to_the_fastest() -> None:
     assert served["b"] > 0
 
 
+def test_lowest_latency_probes_a_decayed_deployment_one_request_at_a_time() -> None:
+    r, clock = router(deployment("a"), deployment("b"), strategy="lowest_latency")
+    for name, latency in (("a", 0.5), ("b", 4.0)):
+        r.started(name)
+        r.finished(name, ok=True, latency_s=latency)
+    clock.advance(30.0)  # b's estimate decayed below a's
+    firsts = []
+    for _ in range(20):  # 20 calls start while none has answered yet
+        first = r.order("gpt-5")[0].name
+        r.started(first)
+        firsts.append(first)
+    assert firsts.count("b") == 1  # the probe; the rest do not follow the decayed figure
+
+
 def test_lowest_latency_spreads_by_weight_among_those_within_the_buffer() -> None:
     r, clock = router(deployment("a"), deployment("b", weight=3), strategy="lowest_latency")
     served = simulate(r, clock, 2000, lambda name: (True, 0.100 if name == "a" else 0.105))
