@@ -13,6 +13,7 @@ from typing import Literal, Protocol
 
 ToolOutcome = Literal["success", "error", "rejected", "deadline", "cancelled"]
 BreakerState = Literal["closed", "open", "half_open"]
+StoreOutcome = Literal["ok", "error", "refused"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class ToolCallFinished:
     error_type: str | None = None
     error_message: str | None = None
     continuation_id: str | None = None
+    cached: bool = False  # the model's answer came from the response cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,15 @@ class ThreadsEvicted:
 
 
 @dataclass(frozen=True, slots=True)
+class StoreOperation:
+    """One conversation store operation (Redis): its outcome and how long it took."""
+
+    operation: str  # get, create, append, ping, stats
+    outcome: StoreOutcome  # refused: the store breaker was open
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
 class SystemEvent:
     kind: Literal["startup", "shutdown", "memory_pressure", "store_unavailable", "store_recovered"]
     detail: dict[str, object] = field(default_factory=dict)
@@ -118,6 +129,7 @@ Event = (
     | FallbackTaken
     | RequestRejected
     | ThreadsEvicted
+    | StoreOperation
     | SystemEvent
 )
 
@@ -182,6 +194,7 @@ GAUGE_NAMES = (
     "breaker_state",  # labels: key; 0 closed, 1 half_open, 2 open
     "store_threads",
     "store_bytes",
+    "store_breaker_state",  # 0 closed, 1 half_open, 2 open (Redis store only)
     "process_rss_bytes",
     "event_loop_lag_seconds",
 )

@@ -208,6 +208,7 @@ class LiveState:
             "rss_bytes": gauges.get("process_rss_bytes"),
             "store_threads": gauges.get("store_threads"),
             "store_bytes": gauges.get("store_bytes"),
+            "store_breaker_state": gauges.get("store_breaker_state"),  # None: in-memory store
             "event_loop_lag_s": gauges.get("event_loop_lag_seconds"),
             "breakers": [{"key": k, **v} for k, v in sorted(breakers.items())],
             "deployments": deployments,

@@ -22,12 +22,15 @@ from zen_server.observability.events import (
     ProviderAttempt,
     RequestRejected,
     RetryScheduled,
+    StoreOperation,
     SystemEvent,
     ThreadsEvicted,
     ToolCallFinished,
 )
 
 # Tool calls span sub-second answers to multi-minute consensus runs; 2 s is the plan's p95 target.
+# Loopback Redis answers in well under a millisecond; the top buckets catch an op timeout.
+STORE_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 TOOL_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
 PROVIDER_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
 
@@ -123,6 +126,29 @@ class PrometheusObserver:
         )
         self.store_threads = Gauge("zen_store_threads", "Conversation threads held.", registry=r)
         self.store_bytes = Gauge("zen_store_bytes", "Bytes held by the conversation store.", registry=r)
+        self.store_operations = Counter(
+            "zen_store_operations_total",
+            "Conversation store (Redis) operations, by operation and outcome.",
+            ["operation", "outcome"],
+            registry=r,
+        )
+        self.store_duration = Histogram(
+            "zen_store_operation_duration_seconds",
+            "Duration of one conversation store (Redis) operation.",
+            ["operation"],
+            buckets=STORE_BUCKETS,
+            registry=r,
+        )
+        self.store_breaker = Gauge(
+            "zen_store_breaker_state",
+            "Conversation store breaker: 0 closed, 1 half open, 2 open.",
+            registry=r,
+        )
+        self.store_tombstone_bytes = Gauge(
+            "zen_store_tombstone_bytes",
+            "Bytes held by the store's ring of evicted thread ids (fixed at start-up).",
+            registry=r,
+        )
         self.evictions = Counter(
             "zen_evictions_total", "Conversation threads evicted, by reason.", ["reason"], registry=r
         )
@@ -176,6 +202,10 @@ class PrometheusObserver:
             child(self.rejections, event.reason).inc()
         elif isinstance(event, ThreadsEvicted):
             child(self.evictions, event.reason).inc(event.count)
+        elif isinstance(event, StoreOperation):
+            child(self.store_operations, event.operation, event.outcome).inc()
+            if event.outcome != "refused":
+                child(self.store_duration, event.operation).observe(event.seconds)
         elif isinstance(event, SystemEvent):
             child(self.system_events, event.kind).inc()
 
@@ -197,6 +227,10 @@ class PrometheusObserver:
             self.store_threads.set(value)
         elif name == "store_bytes":
             self.store_bytes.set(value)
+        elif name == "store_breaker_state":
+            self.store_breaker.set(value)
+        elif name == "store_tombstone_bytes":
+            self.store_tombstone_bytes.set(value)
         elif name == "process_rss_bytes":
             self.rss.set(value)
         elif name == "event_loop_lag_seconds":

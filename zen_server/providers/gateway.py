@@ -121,10 +121,21 @@ class ModelGateway:
         }
 
     # --- public -------------------------------------------------------------------------
+    def first_choice(self, request: ModelRequest) -> ModelSpec:
+        """The model ``request`` goes to first (UnknownModelError if none); the response cache keys on it."""
+        name = request.model.strip() or self._default_model
+        if name.lower() == "auto":
+            return self._catalog.pick_auto(request.tool_name)
+        return self._catalog.resolve(name)
+
+    def target_for(self, request: ModelRequest) -> ResolvedCall:
+        spec = self.first_choice(request)
+        return ResolvedCall(provider=spec.provider, model=spec.name, api_model=spec.wire_name)
+
     async def generate(self, request: ModelRequest) -> ModelResponse:
         name = request.model.strip() or self._default_model
         auto = name.lower() == "auto"
-        spec = self._catalog.pick_auto(request.tool_name) if auto else self._catalog.resolve(name)
+        spec = self.first_choice(request)
         chain = [spec]
         if request.allow_fallback:
             any_provider = auto or request.auto_selected
