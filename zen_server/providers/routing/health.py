@@ -115,6 +115,10 @@ class DeploymentHealth:
         self.failures += 1
         self._consecutive += 1
 
+    def cool(self, until: float) -> None:
+        """Keep it out of the choice until ``until`` (a shared quota spent this minute)."""
+        self._cooldown_until = max(self._cooldown_until, until)
+
     def used_tokens(self, now: float, tokens: int) -> None:
         if self.deployment.tpm is not None and tokens > 0:
             self._minute.append((now, tokens))
