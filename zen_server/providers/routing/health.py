@@ -72,9 +72,13 @@ class DeploymentHealth:
         An idle deployment's estimate decays so it gets probed; once a request is in
         flight on it, its last estimate counts again, so one probe goes out, not a herd
         (without this, every call would follow the decayed figure until the first reply).
+        A deployment that never answered and has a request out is unknown: chosen last.
         """
-        decayed = self.latency(now)
-        return decayed if self.in_flight == 0 else max(decayed, self.ewma_s)
+        if self.in_flight == 0:
+            return self.latency(now)
+        if self._ewma_at is None:  # never answered yet and a probe is out: unknown, last choice
+            return math.inf
+        return max(self.latency(now), self.ewma_s)
 
     def ejected(self, now: float) -> bool:
         return now < self._ejected_until

@@ -19,6 +19,7 @@ Each takes the random source, so a seeded ``random.Random`` makes a run repeat e
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Sequence
 from typing import Literal
@@ -64,8 +65,11 @@ def lowest_latency(
 ) -> list[DeploymentHealth]:
     if len(candidates) <= 1:
         return list(candidates)
-    by_latency = sorted(candidates, key=lambda h: h.probe_latency(now))
+    # Ties (all unknown at a cold start) go to the one with fewer requests in flight.
+    by_latency = sorted(candidates, key=lambda h: (h.probe_latency(now), h.in_flight))
     best = by_latency[0].probe_latency(now)
+    if math.isinf(best):
+        return by_latency
     close = [h for h in by_latency if h.probe_latency(now) <= best * (1 + LATENCY_BUFFER)]
     pick = _draw(close, rng) if len(close) > 1 else close[0]
     return [pick, *(h for h in by_latency if h is not pick)]

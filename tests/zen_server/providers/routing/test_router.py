@@ -112,6 +112,19 @@ def test_lowest_latency_probes_a_decayed_deployment_one_request_at_a_time() -> N
     assert firsts.count("b") == 1  # the probe; the rest do not follow the decayed figure
 
 
+def test_at_a_cold_start_lowest_latency_probes_each_deployment_once_then_follows_the_answers() -> None:
+    r, clock = router(deployment("a"), deployment("b"), deployment("c"), strategy="lowest_latency")
+    firsts = []
+    for _ in range(3):  # nothing known: one probe each, not every call on an unknown one
+        first = r.order("gpt-5")[0].name
+        r.started(first)
+        firsts.append(first)
+    assert sorted(firsts) == ["a", "b", "c"]
+    clock.advance(0.05)
+    r.finished("a", ok=True, latency_s=0.05)  # a answers first; b and c are still out
+    assert {r.order("gpt-5")[0].name for _ in range(50)} == {"a"}
+
+
 def test_lowest_latency_spreads_by_weight_among_those_within_the_buffer() -> None:
     r, clock = router(deployment("a"), deployment("b", weight=3), strategy="lowest_latency")
     served = simulate(r, clock, 2000, lambda name: (True, 0.100 if name == "a" else 0.105))
