@@ -72,6 +72,7 @@ def measure(params: Params, ctx: MeasureContext) -> Measurement:
                 for row in rows
             ],
             "overhead_us": result["overhead_us"],
+            "overhead_wall_us": result.get("overhead_wall_us"),
             "latencies_ms": result["latencies_ms"],
             "default_strategy": result["default_strategy"],
             "simulated": result["simulated"],
