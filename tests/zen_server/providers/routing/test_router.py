@@ -187,6 +187,18 @@ def test_consecutive_failures_eject_for_base_time_then_traffic_returns() -> None
     assert any(r.order("gpt-5")[0].name == "a" for _ in range(100))
 
 
+def test_a_fast_failure_counts_as_the_penalty_and_keeps_traffic_away_without_ejection() -> None:
+    r, clock = router(deployment("a"), deployment("b"), strategy="lowest_latency")
+    for name in "ab":
+        r.started(name)
+        r.finished(name, ok=True, latency_s=0.05)
+    r.started("a")
+    r.finished("a", ok=False, latency_s=0.001)  # a 429 answered in 1 ms
+    assert {v.name: v.ewma_latency_s for v in r.views()}["a"] == pytest.approx(1.0, rel=0.01)
+    clock.advance(5.0)
+    assert {r.order("gpt-5")[0].name for _ in range(50)} == {"b"}
+
+
 def test_each_ejection_lasts_base_time_times_the_count_capped() -> None:
     policy = EjectionPolicy(consecutive_failures=1, base_ejection_s=2.0, max_ejection_s=5.0)
     r, clock = router(deployment("a"), deployment("b"), deployment("c"), policy=policy)
