@@ -55,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"  {'PASS' if check.passed else 'FAIL'}  {check.name}: {check.measured} (target {check.target})"
         )
+    for cache, row in sorted(result.caches.items()):
+        rate = "n/a" if row.get("hit_rate") is None else f"{row['hit_rate']:.1%}"
+        print(f"  cache {cache}: hit rate {rate} ({row.get('hits', 0)} hits, {row.get('misses', 0)} misses)")
     print(f"reports: {result.out_dir}/report.html, {result.out_dir}/locust_stats.csv")
     return 0 if result.passed else 1
 
