@@ -38,14 +38,23 @@ def parse_cache_figures(exposition: str) -> dict[str, dict[str, Any]]:
     wanted |= {"zen_cache_bytes": "bytes"}
     for family in text_string_to_metric_families(exposition):
         for sample in family.samples:
-            field = wanted.get(sample.name)
             cache = sample.labels.get("cache")
+            if sample.name == "zen_cache_tool_lookups_total" and cache:
+                tools = figures.setdefault(cache, {}).setdefault("by_tool", {})
+                tools.setdefault(sample.labels["tool"], {})[sample.labels["outcome"]] = int(sample.value)
+                continue
+            field = wanted.get(sample.name)
             if field is not None and cache:
                 figures.setdefault(cache, {})[field] = int(sample.value)
     for row in figures.values():
-        looked = row.get("hits", 0) + row.get("misses", 0)
-        row["hit_rate"] = round(row.get("hits", 0) / looked, 4) if looked else None
+        row["hit_rate"] = _rate(row.get("hits", 0), row.get("misses", 0))
+        for counts in row.get("by_tool", {}).values():
+            counts["hit_rate"] = _rate(counts.get("hit", 0), counts.get("miss", 0))
     return figures
+
+
+def _rate(hits: int, misses: int) -> float | None:
+    return round(hits / (hits + misses), 4) if hits + misses else None
 
 
 def scrape_cache_figures(base_url: str, *, timeout_s: float = 5.0) -> dict[str, dict[str, Any]]:

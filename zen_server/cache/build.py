@@ -46,7 +46,9 @@ def watched_caches(models: CachingModelCaller, files: FileAccess) -> dict[str, W
         watched["provider_single_flight"] = WatchedCache(models.flights.stats)
     cache = models.cache
     if cache is not None:
-        watched["response_memory"] = WatchedCache(cache.memory.stats, lambda: cache.memory.bytes)
+        watched["response_memory"] = WatchedCache(
+            cache.memory.stats, lambda: cache.memory.bytes, by_tool=lambda: models.by_tool
+        )
         shared = cache.shared
         if isinstance(shared, RedisTier):
             watched["response_redis"] = WatchedCache(shared.stats, errors=lambda: shared.errors)

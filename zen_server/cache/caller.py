@@ -34,11 +34,15 @@ class CachingModelCaller:
         self.flights: SingleFlight[ModelResponse] | None = (
             SingleFlight(CacheStats()) if single_flight else None
         )
+        # Response cache hits and misses per asking tool (a bounded set: the registry's tools).
+        self.by_tool: dict[str, list[int]] = {}
 
     async def generate(self, request: ModelRequest) -> ModelResponse:
         key = response_key(request, self._target_for(request))
         if self.cache is not None:
             hit = await self.cache.get(key)
+            counts = self.by_tool.setdefault(request.tool_name, [0, 0])
+            counts[0 if hit is not None else 1] += 1
             if hit is not None:
                 return dataclasses.replace(hit, cached=True)
         if self.flights is None:
