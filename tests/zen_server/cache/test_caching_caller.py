@@ -105,6 +105,14 @@ async def test_cut_off_or_filtered_answers_are_not_cached(finish: str) -> None:
     assert models.calls == 2
 
 
+async def test_an_answer_from_a_fallback_model_is_not_kept_under_the_first_models_key() -> None:
+    models = CountingModels()
+    elsewhere = ResolvedCall("other-provider", "m", "m")  # the key's model; "p" answers instead
+    caller = CachingModelCaller(models, lambda r: elsewhere, cache=ResponseCache(1_000_000, 60.0))
+    await caller.generate(ask())
+    assert (await caller.generate(ask())).cached is False and models.calls == 2
+
+
 async def test_concurrent_identical_calls_reach_the_provider_once() -> None:
     models = CountingModels(release=asyncio.Event())
     caller = CachingModelCaller(models, target, single_flight=True)
