@@ -128,7 +128,7 @@ def build_app(settings: Settings) -> ZenApp:
     admission = AdmissionController.from_settings(settings, hub, memory_guard)
     files = FileAccess.from_settings(settings)
     executor = ToolExecutor(registry, conversation, models, catalog, admission, settings, hub, files=files)
-    hub.watch_caches(watched_caches(models, files))
+    hub.watch_caches(watched_caches(models, files.content_cache))
     return ZenApp(
         settings=settings,
         hub=hub,

@@ -10,6 +10,7 @@
   the gateway;
 * ``build``: all of it from settings, and the caches' rows for metrics and the dashboard.
 
-``file_cache`` and ``lru`` sit below ``files`` (``files.access`` uses them); the rest sits
-above ``providers`` and ``observability``. Only ``server.py`` builds the caches.
+``files`` imports ``file_cache``; the package imports ``providers``, ``observability``,
+``config`` and ``errors`` and never ``files`` or anything above it, so no package cycle.
+Only ``server.py`` builds the caches.
 """
