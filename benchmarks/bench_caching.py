@@ -223,7 +223,12 @@ async def hit_latency(folder: Path) -> None:
                 lookups.append(time.perf_counter() - started)
                 assert answer.cached
     p99 = percentile(lookups, 0.99)
-    row("response cache hit, memory tier (p99)", "< 5 ms", f"{p99 * 1000:.3f} ms", p99 < 0.005)
+    row(
+        "response cache hit, memory tier (p99)",
+        "< 5 ms",
+        f"{p99 * 1000:.3f} ms (p50 {statistics.median(lookups) * 1000:.3f} ms)",
+        p99 < 0.005,
+    )
     row(
         "whole chat call served from cache (p50 / p99)",
         "info",

@@ -49,6 +49,12 @@ def decode(data: bytes) -> ModelResponse:
     )
 
 
+def entry_size(data: bytes) -> int:
+    """Bytes an answer holds in memory: its text as a str (up to 4 bytes a character for
+    non-Latin text, so counted at twice the UTF-8 length) and the object around it."""
+    return 2 * len(data) + 300
+
+
 class SharedTier(Protocol):
     """A tier behind the memory one (Redis); fails open: errors are misses, never raised."""
 
@@ -63,24 +69,26 @@ class SharedTier(Protocol):
 
 class ResponseCache:
     def __init__(self, max_bytes: int, ttl_s: float, shared: SharedTier | None = None) -> None:
-        self.memory: ByteLRU[str, bytes] = ByteLRU(max_bytes, ttl_s=ttl_s)
+        # Decoded answers in memory (a hit parses nothing); Redis holds their JSON.
+        self.memory: ByteLRU[str, ModelResponse] = ByteLRU(max_bytes, ttl_s=ttl_s)
         self.shared = shared
         self.ttl_s = ttl_s
 
     async def get(self, key: str) -> ModelResponse | None:
-        data = self.memory.get(key)
-        if data is None and self.shared is not None:
+        found = self.memory.get(key)
+        if found is None and self.shared is not None:
             data = await self.shared.get(key)
             if data is not None:
-                self.memory.put(key, data, len(data))
-        return decode(data) if data is not None else None
+                found = decode(data)
+                self.memory.put(key, found, entry_size(data))
+        return found
 
     async def put(self, key: str, response: ModelResponse) -> bool:
         """Store ``response`` if it is complete; True when it was stored."""
         if not cacheable(response):
             return False
         data = encode(response)
-        self.memory.put(key, data, len(data))
+        self.memory.put(key, response, entry_size(data))
         if self.shared is not None:
             await self.shared.put(key, data)
         return True
@@ -90,4 +98,12 @@ class ResponseCache:
             await self.shared.aclose()
 
 
-__all__ = ["COMPLETE_FINISH_REASONS", "ResponseCache", "SharedTier", "cacheable", "decode", "encode"]
+__all__ = [
+    "COMPLETE_FINISH_REASONS",
+    "ResponseCache",
+    "SharedTier",
+    "cacheable",
+    "decode",
+    "encode",
+    "entry_size",
+]
