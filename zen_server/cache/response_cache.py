@@ -8,6 +8,7 @@ tiers; the memory tier also keeps within its byte budget.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any, Protocol
 
@@ -25,28 +26,27 @@ def cacheable(response: ModelResponse) -> bool:
 
 
 def encode(response: ModelResponse) -> bytes:
-    document: dict[str, Any] = {
-        "text": response.text,
-        "provider": response.provider,
-        "model": response.model,
-        "usage": [response.usage.input_tokens, response.usage.output_tokens],
-        "finish_reason": response.finish_reason,
-        "fell_back_from": list(response.fell_back_from),
-    }
+    """Every field but ``cached`` as JSON, found by walking the dataclass (a new field is kept too)."""
+    document: dict[str, Any] = {}
+    for item in dataclasses.fields(response):
+        value = getattr(response, item.name)
+        if item.name == "cached":
+            continue
+        if isinstance(value, TokenUsage):
+            value = [value.input_tokens, value.output_tokens]
+        elif isinstance(value, tuple):
+            value = list(value)
+        document[item.name] = value
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def decode(data: bytes) -> ModelResponse:
-    document = json.loads(data)
-    input_tokens, output_tokens = document["usage"]
-    return ModelResponse(
-        text=str(document["text"]),
-        provider=str(document["provider"]),
-        model=str(document["model"]),
-        usage=TokenUsage(int(input_tokens), int(output_tokens)),
-        finish_reason=document["finish_reason"],
-        fell_back_from=tuple(str(p) for p in document["fell_back_from"]),
-    )
+    document: dict[str, Any] = json.loads(data)
+    input_tokens, output_tokens = document.pop("usage")
+    known = {item.name for item in dataclasses.fields(ModelResponse)}
+    values = {name: value for name, value in document.items() if name in known}
+    values["fell_back_from"] = tuple(str(p) for p in values.get("fell_back_from", ()))
+    return ModelResponse(usage=TokenUsage(int(input_tokens), int(output_tokens)), **values)
 
 
 def entry_size(data: bytes) -> int:

@@ -9,7 +9,9 @@ Every operation applies the path rule (``policy.py``), opens only regular files
 * ``check_image`` / ``load_images``: images by extension, signature and size, as data URLs.
 
 Nothing here trusts an earlier check: reading re-applies the rule to the path it reads,
-so a path recorded in a conversation and re-read later is judged again.
+so a path recorded in a conversation and re-read later is judged again. The one thing
+remembered is a passed *directory* check, for a few seconds (``recent_dirs.py``): it
+vouches for no read, and skipping its thread hop is most of a chat call's own cost.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from zen_server.errors import FileAccessError
 from zen_server.files import images, opening
 from zen_server.files.io_pool import FileIoPool
 from zen_server.files.policy import PathPolicy, shown
+from zen_server.files.recent_dirs import RecentDirectories
 from zen_server.files.walk import MAX_EXPANDED_FILES, too_broad, walk_text_files
 
 if TYPE_CHECKING:
@@ -82,6 +85,7 @@ class FileAccess:
         self.pool = pool
         self.max_image_bytes = max_image_bytes
         self.content_cache = content_cache
+        self.recent_dirs = RecentDirectories()
 
     @classmethod
     def from_settings(cls, settings: Settings, pool: FileIoPool | None = None) -> FileAccess:
@@ -99,7 +103,12 @@ class FileAccess:
     # --- paths ------------------------------------------------------------------------------------
     async def check(self, raw: str, *, field: str, kind: PathKind = "any") -> Path:
         """``raw`` resolved, allowed, existing, and a regular file or directory as ``kind`` asks."""
-        return await self.pool.run(self._check, raw, field, kind, what=f"checking {field}")
+        if kind == "dir" and (known := self.recent_dirs.get(raw, field)) is not None:
+            return known
+        resolved = await self.pool.run(self._check, raw, field, kind, what=f"checking {field}")
+        if kind == "dir":
+            self.recent_dirs.remember(raw, field, resolved)
+        return resolved
 
     async def check_all(self, raws: Iterable[str], *, field: str, kind: PathKind = "any") -> None:
         for raw in raws:

@@ -23,11 +23,13 @@ from zen_server.observability.audit_schema import SCHEMA_VERSION
 from zen_server.observability.audit_writer import RotatingLineWriter
 from zen_server.observability.events import (
     BreakerTransition,
+    DeploymentAttempt,
     Event,
     FallbackTaken,
     ProviderAttempt,
     RequestRejected,
     RetryScheduled,
+    StoreOperation,
     SystemEvent,
     ThreadsEvicted,
     ToolCallFinished,
@@ -39,7 +41,13 @@ MAX_MESSAGE_CHARS = 300  # enough to say what failed, too short to carry a file'
 MAX_DETAIL_STRING = 200
 MAX_THREAD_IDS = 50
 # Many per call and already in the tool call line (provider, model): not worth a line each.
-_METRICS_ONLY = (ProviderAttempt, RetryScheduled, ToolCallStarted)  # not audit lines
+_METRICS_ONLY = (  # not audit lines
+    ProviderAttempt,
+    DeploymentAttempt,
+    RetryScheduled,
+    StoreOperation,
+    ToolCallStarted,
+)
 _log = logging.getLogger("zen_server.audit")
 
 

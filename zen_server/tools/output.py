@@ -16,13 +16,10 @@ with the recorded thread's id. ``json_in_envelope`` keeps JSON content inside th
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from zen_server.conversation.service import RecordedExchange
 from zen_server.tools.base import ToolResult
-
-if TYPE_CHECKING:
-    # Typing only: conversation.service imports tools.base, so a runtime import would cycle.
-    from zen_server.conversation.service import RecordedExchange
 
 
 def continuation_note(remaining_turns: int) -> str:

@@ -146,9 +146,15 @@ async def test_the_memory_tier_expires_entries_and_keeps_its_budget() -> None:
     assert await cache.get("k19") is None
 
 
-def test_a_reply_survives_encoding() -> None:
+def test_a_reply_survives_encoding_with_every_field() -> None:
     reply = ModelResponse("é ✓", "p", "m", TokenUsage(1, 2), finish_reason="stop", fell_back_from=("a",))
+    reply = dataclasses.replace(reply, deployment="d", region="eu")
+    # A field added to ModelResponse must get a non-default value above, or this fails.
+    defaults = ModelResponse("", "", "")
+    unset = [f.name for f in dataclasses.fields(reply) if getattr(reply, f.name) == getattr(defaults, f.name)]
+    assert unset == ["cached"]
     assert decode(encode(reply)) == reply
+    assert decode(encode(dataclasses.replace(reply, cached=True))).cached is False
 
 
 @pytest.mark.parametrize(
