@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 
-EXTRA_MODULES = ("yaml", "rich", "matplotlib", "locust", "memray", "respx", "hypothesis")
+EXTRA_MODULES = ("rich", "matplotlib", "locust", "memray", "respx", "hypothesis")
 
 _missing = [name for name in EXTRA_MODULES if importlib.util.find_spec(name) is None]
 if _missing:

@@ -45,6 +45,10 @@ __all__ = [
     "StdioEndpoint",
 ]
 
+# What the SDK raises when the server answered 404 for the session id (server-side text,
+# or the SDK's own stand-in when the 404 carried no JSON-RPC body).
+SESSION_GONE_MESSAGES = frozenset({"Session not found", "Session terminated"})
+
 OutcomeKind = Literal["ok", "tool_error", "protocol_error", "timeout", "transport_error"]
 FAILURE_KINDS: frozenset[str] = frozenset({"tool_error", "protocol_error", "timeout", "transport_error"})
 
@@ -82,6 +86,9 @@ class CallOutcome:
     latency_s: float
     text: str = ""
     error: str | None = None
+    # The server said the session does not exist (HTTP 404): the request was never run, and
+    # the spec tells the client to open a new session (behind a balancer: on another instance).
+    session_gone: bool = False
 
     @property
     def ok(self) -> bool:
@@ -157,8 +164,10 @@ class McpClient:
         """Call ``tool``; every failure becomes an outcome kind, never an exception."""
         started = time.monotonic()
 
-        def done(kind: OutcomeKind, text: str = "", error: str | None = None) -> CallOutcome:
-            return CallOutcome(tool, kind, started, time.monotonic() - started, text, error)
+        def done(
+            kind: OutcomeKind, text: str = "", error: str | None = None, gone: bool = False
+        ) -> CallOutcome:
+            return CallOutcome(tool, kind, started, time.monotonic() - started, text, error, gone)
 
         try:
             # The SDK's own timeout sends the courtesy cancel; fail_after is the hard bound.
@@ -167,6 +176,8 @@ class McpClient:
         except TimeoutError:
             return done("timeout", error=f"no answer within {timeout_s:g}s")
         except MCPError as exc:
+            if str(exc) in SESSION_GONE_MESSAGES:
+                return done("transport_error", error=f"session gone: {exc}", gone=True)
             if exc.code == mcp_types.CONNECTION_CLOSED:
                 return done("transport_error", error=str(exc) or "connection closed")
             if exc.code == mcp_types.REQUEST_TIMEOUT:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from harness.launcher import free_port
+from harness.launcher import free_port as free_port  # tests import it from here too
 
 REDIS_URL = os.environ.get("ZEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 

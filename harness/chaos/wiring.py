@@ -14,7 +14,7 @@ from pathlib import Path
 
 from harness.chaos.environment import FakeProviders
 from harness.chaos.scenario import Scenario
-from harness.launcher import fake_provider_env
+from harness.launcher import fake_provider_env, fill
 
 
 def provider_wiring(
@@ -29,4 +29,15 @@ def provider_wiring(
         values[f"provider.{spec.name}.url"] = url
         urls[spec.name] = url
     dialects = {spec.name: spec.kind for spec in scenario.providers}
+    values.update(target_files(scenario, values, workdir))
     return fake_provider_env(urls, dialects), values
+
+
+def target_files(scenario: Scenario, values: Mapping[str, str], workdir: Path) -> dict[str, str]:
+    """Write the target's ``files`` (placeholders filled) into ``workdir``; ``{file.NAME}`` values."""
+    written: dict[str, str] = {}
+    for name, text in scenario.target.files.items():
+        path = workdir / name
+        path.write_text(fill(text, values))
+        written[f"file.{name}"] = str(path)
+    return written

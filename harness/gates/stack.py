@@ -42,6 +42,11 @@ def serving(
     server_env: Mapping[str, str] | None = None,
 ) -> Iterator[Running]:
     """Fakes + server for one measurement; the server's log is ``<out>/logs/<name>.server.log``."""
+    if ctx.baseline is not None:
+        raise NotMeasured(
+            f"not applicable to {ctx.baseline.label}: this measurement needs the server over HTTP "
+            "(one process, its /metrics), and the baseline speaks stdio only"
+        )
     log = ctx.out_dir / "logs" / f"{name}.server.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     log.unlink(missing_ok=True)

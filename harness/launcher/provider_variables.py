@@ -16,7 +16,9 @@ from typing import Any
 
 # Keys read by SDKs or CLI agents the server may start, outside the provider table.
 _OTHER_REAL_VARIABLES = frozenset({"GOOGLE_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_GENAI_API_KEY"})
-_KEY_SUFFIXES = ("_API_KEY", "_API_TOKEN")
+# Beyond the table: any key, token or endpoint variable, so an upstream baseline's own names
+# (DIAL_API_KEY, AZURE_OPENAI_ENDPOINT...) are dropped too.
+_KEY_SUFFIXES = ("_API_KEY", "_API_TOKEN", "_BASE_URL", "_API_URL", "_API_HOST", "_ENDPOINT")
 
 
 @dataclass(frozen=True, slots=True)

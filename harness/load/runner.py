@@ -14,9 +14,13 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 from harness.launcher import (
     ZEN_HTTP_COMMAND,
@@ -26,6 +30,7 @@ from harness.launcher import (
     expand,
     without_real_providers,
 )
+from harness.load.cache_figures import scrape_cache_figures, write_sources
 from harness.load.errors import LoadError
 from harness.load.profile import Profile, load_profile
 from harness.load.summary import LoadSummary, SloCheck
@@ -44,6 +49,8 @@ class LoadRun:
     summary: LoadSummary
     checks: list[SloCheck] = field(default_factory=list)
     started_at: float = 0.0  # epoch seconds when Locust was launched (warm-up counts from here)
+    # Per cache (hits, misses, hit_rate...) from the server's /metrics at the end; HTTP runs only.
+    caches: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -70,8 +77,12 @@ def run_profile(
     out_root: Path = DEFAULT_OUT,
     time_scale: float = 1.0,
     server_command: Sequence[str] | None = None,
+    while_serving: Callable[[str], AbstractContextManager[object]] | None = None,
 ) -> LoadRun:
-    """Run the profile against zen_server (or ``server_command``) and return its judged summary."""
+    """Run the profile against zen_server (or ``server_command``) and return its judged summary.
+
+    ``while_serving(base_url)`` (HTTP profiles) is entered around the load, e.g. to scrape /metrics.
+    """
     profile = load_profile(name_or_path)
     out_dir = out_root / profile.name
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -80,6 +91,9 @@ def run_profile(
     summary_path = out_dir / "summary.json"
     summary_path.unlink(missing_ok=True)
     started_at = 0.0
+    caches: dict[str, dict[str, Any]] = {}
+    write_sources(out_dir / "sources", profile.source_files)
+    (out_dir / "cache.json").unlink(missing_ok=True)
     with FakeProviders(profile.provider) as fakes:
         server_env = fakes.env() | profile.server_env
         env = locust_environment(
@@ -100,15 +114,28 @@ def run_profile(
         else:
             log = out_dir / "server.log"
             log.unlink(missing_ok=True)
-            with HttpServerProcess(
-                server_command or ZEN_HTTP_COMMAND, env=server_env, log_path=log
-            ) as server:
+            with (
+                HttpServerProcess(server_command or ZEN_HTTP_COMMAND, env=server_env, log_path=log) as server,
+                while_serving(server.base_url) if while_serving else nullcontext(),
+            ):
                 started_at = time.time()
                 exit_code = _run_locust(profile, server.url, out_dir, env, time_scale)
+                caches = _cache_figures(server.base_url, out_dir)
     if not summary_path.is_file():
         raise LoadError(f"Locust wrote no summary (exit {exit_code}); see {out_dir / 'locust.log'}")
     summary = LoadSummary(json.loads(summary_path.read_text()))
-    return LoadRun(profile, out_dir, exit_code, summary, summary.checks(profile.slo), started_at)
+    return LoadRun(profile, out_dir, exit_code, summary, summary.checks(profile.slo), started_at, caches)
+
+
+def _cache_figures(base_url: str, out_dir: Path) -> dict[str, dict[str, Any]]:
+    """The server's cache figures, kept in cache.json; none when it has no zen_cache_* series."""
+    try:
+        figures = scrape_cache_figures(base_url)
+    except httpx.HTTPError:
+        return {}  # another server under test (the upstream) has no such metrics, or none at all
+    if figures:
+        (out_dir / "cache.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return figures
 
 
 def locust_environment(settings: dict[str, str]) -> dict[str, str]:

@@ -37,6 +37,11 @@ class _SweepingStore(Protocol):
     def start(self) -> None: ...
 
 
+@runtime_checkable
+class _ConnectingStore(Protocol):
+    async def open(self) -> None: ...
+
+
 def validate_continuation_id(continuation_id: str) -> str:
     """Return the canonical form of a UUID continuation_id, or raise ThreadNotFoundError."""
     try:
@@ -75,7 +80,9 @@ class ConversationService(ConversationReader):
         return self._settings.max_conversation_turns
 
     async def start(self) -> None:
-        """Start the store's background TTL sweeper, if it has one."""
+        """Connect a shared store (ConfigurationError if unreachable); start a TTL sweeper, if any."""
+        if isinstance(self._store, _ConnectingStore):
+            await self._store.open()
         if isinstance(self._store, _SweepingStore):
             self._store.start()
 

@@ -43,6 +43,8 @@ def _passthrough(result: ToolResult, recorded: RecordedExchange | None) -> str |
 def envelope(result: ToolResult, recorded: RecordedExchange | None) -> dict[str, Any]:
     """The envelope as a dict (see module docstring)."""
     metadata: dict[str, Any] = dict(result.metadata)
+    if result.model_response is not None and result.model_response.cached:
+        metadata["served_from_cache"] = True  # only when true: other replies stay as upstream's
     offer: dict[str, Any] | None = None
     status = result.status
     if recorded is not None and recorded.remaining_turns > 0 and status == "success":
