@@ -63,9 +63,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the packages."""
+    """mypy --strict on the packages and their tests."""
     _venv(session)
-    _run(session, "mypy", *PACKAGES)
+    _run(session, "mypy", *PACKAGES, "tests")
 
 
 @nox.session
