@@ -223,7 +223,8 @@ def server_env(fake: FakeServer, prefix: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ZEN_", "OPENAI", "GEMINI"))}
     env.update(
         CUSTOM_API_URL=fake.openai_base_url, CUSTOM_API_KEY="bench", CUSTOM_MODEL_NAME="llama3.2",
-        LOG_LEVEL="ERROR", DISTRIBUTED_MODE="true", REDIS_URL=REDIS_URL, ZEN_REDIS_PREFIX=prefix,
+        LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "ERROR"),  # INFO shows store_unavailable events
+        DISTRIBUTED_MODE="true", REDIS_URL=REDIS_URL, ZEN_REDIS_PREFIX=prefix,
         MAX_CONVERSATION_TURNS="1000", ZEN_SESSION_MAX_IN_FLIGHT="200", MAX_CONCURRENT_REQUESTS="200",
     )  # fmt: skip
     return env
@@ -258,6 +259,7 @@ async def concurrent_continuations(runs: int = 20, calls: int = 100) -> None:
     raw = aioredis.Redis.from_url(REDIS_URL)
     exact = lost = duplicated = unacked_total = 0
     details: list[str] = []
+    failures: dict[str, int] = {}
     try:
         async with mcp_client(servers[0][1]) as first, mcp_client(servers[1][1]) as second:
             for run in range(runs):
@@ -290,7 +292,14 @@ async def concurrent_continuations(runs: int = 20, calls: int = 100) -> None:
                     and set(seen.values()) == {1}
                 )
                 exact += ok
-                lost += sum(1 for m in markers if m not in unacknowledged and seen[m] == 0)
+                acknowledged = {
+                    m for m, r in zip(markers, results, strict=True)
+                    if not isinstance(r, BaseException) and r.get("continuation_offer")
+                }  # fmt: skip
+                lost += sum(1 for m in acknowledged if seen[m] == 0)
+                for error in failed:
+                    reason = str(error).split(";")[0][:120]
+                    failures[reason] = failures.get(reason, 0) + 1
                 duplicated += sum(1 for m in markers if seen[m] > 1)
                 if not ok and len(details) < 3:
                     details.append(
@@ -307,7 +316,9 @@ async def concurrent_continuations(runs: int = 20, calls: int = 100) -> None:
         f"{calls} concurrent continuations of one thread over 2 server processes, {runs} runs",
         "every run: exactly 100 exchanges stored, none lost or duplicated (checked in Redis)",
         f"{exact}/{runs} runs exact; acknowledged turns lost {lost}, duplicated {duplicated}; "
-        f"answered unstored (no offer) {unacked_total}" + (f"; {'; '.join(details)}" if details else ""),
+        f"answered unstored (no offer) {unacked_total}; failed calls {sum(failures.values())}"
+        + (f" {failures}" if failures else "")
+        + (f"; {'; '.join(details)}" if details else ""),
         exact == runs,
     )
 
@@ -365,12 +376,15 @@ async def cleanup() -> None:
         await client.aclose()
 
 
-async def main_async(soak_s: float, runs: int) -> None:
+async def main_async(soak_s: float, runs: int, only: str | None) -> None:
     try:
-        await store_overhead()
-        await throughput_ratio()
-        await concurrent_continuations(runs=runs)
-        if soak_s > 0:
+        if only in (None, "overhead"):
+            await store_overhead()
+        if only in (None, "throughput"):
+            await throughput_ratio()
+        if only in (None, "continuations"):
+            await concurrent_continuations(runs=runs)
+        if only in (None, "soak") and soak_s > 0:
             await soak(soak_s)
     finally:
         await cleanup()
@@ -380,9 +394,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--soak-s", type=float, default=300.0, help="soak length (0: skip)")
     parser.add_argument("--runs", type=int, default=20, help="runs of the 100-continuation check")
+    parser.add_argument("--only", choices=("overhead", "throughput", "continuations", "soak"))
     args = parser.parse_args()
     started = time.monotonic()
-    asyncio.run(main_async(args.soak_s, args.runs))
+    asyncio.run(main_async(args.soak_s, args.runs, args.only))
     print()
     for check, target, measured, ok in ROWS:
         verdict = "info" if ok is None else ("PASS" if ok else "FAIL")

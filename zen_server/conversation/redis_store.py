@@ -51,6 +51,8 @@ T = TypeVar("T")
 # Faults that say Redis is down or slow (the breaker counts them); a ResponseError is an
 # answer from a live Redis and counts as success for the breaker.
 _UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, TimeoutError, OSError)
+# A timeout noticed this many times its budget late was the event loop's lateness, not Redis's.
+_STALL_FACTOR = 1.5
 
 
 class RedisStore:
@@ -241,9 +243,15 @@ class RedisStore:
                 self._breaker.release()
                 raise
             except _UNAVAILABLE as exc:
-                self._breaker.record_failure()
+                elapsed = self._clock() - started
+                if isinstance(exc, (TimeoutError, RedisTimeoutError)) and elapsed > budget * _STALL_FACTOR:
+                    # The timer fired far later than set: this process's event loop was
+                    # starved (CPU, a burst of calls), so the timeout says nothing about Redis.
+                    self._breaker.release()
+                else:
+                    self._breaker.record_failure()
                 self._publish_breaker(exc)
-                self._observe(op, "error", self._clock() - started)
+                self._observe(op, "error", elapsed)
                 last = exc
                 continue
             except ResponseError as exc:

@@ -136,3 +136,59 @@ def test_a_failed_probe_reopens_and_a_cancelled_one_gives_its_slot_back() -> Non
     assert breaker.try_acquire()
     breaker.record_failure()
     assert state_of(breaker) == "open" and breaker.retry_after() == 1.0
+
+
+class LeapingClock:
+    """Every reading is ``step`` seconds after the last: a loop that ran the timer very late."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+@pytest.fixture
+async def silent_port() -> AsyncIterator[int]:
+    """A port that accepts and never answers: every Redis command times out."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    yield int(server.sockets[0].getsockname()[1])
+    for writer in held:
+        writer.close()
+    server.close()
+    await server.wait_closed()
+
+
+def silent_store(port: int, clock: LeapingClock) -> RedisStore:
+    url = f"redis://127.0.0.1:{port}/0"
+    return RedisStore(
+        aioredis.Redis.from_url(url),
+        prefix="zen-test-silent:",
+        ttl_s=60.0,
+        max_turn_bytes=4096,
+        max_thread_bytes=8192,
+        op_timeout_s=0.05,
+        display_url=url,
+        breaker=StoreBreaker(failures=3, open_s=60.0),
+        clock=clock,
+    )
+
+
+@pytest.mark.parametrize(("step", "opens"), [(0.01, True), (10.0, False)])
+async def test_only_timeouts_noticed_in_time_count_against_redis(
+    silent_port: int, step: float, opens: bool
+) -> None:
+    store = silent_store(silent_port, LeapingClock(step))
+    try:
+        for _ in range(2):
+            with pytest.raises(StoreUnavailableError, match="conversation store"):
+                await store.get(str(uuid.uuid4()))
+        assert (store.breaker_state == "open") is opens
+    finally:
+        await store.aclose()
