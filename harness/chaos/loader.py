@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from harness.chaos.actions import ACTIONS
+from harness.chaos.actions.cluster import CLUSTER_ACTIONS
 from harness.chaos.errors import ScenarioError, ScenarioIssue
 from harness.chaos.hypotheses import HYPOTHESES
 from harness.chaos.scenario import Scenario
@@ -158,6 +159,21 @@ def _cross_checks(scenario: Scenario, file: Path, lines: LineMap) -> Iterable[Sc
                     lines.line_for([key, index, "action"]),
                     f"{key}.{index}.action",
                     "a target given by URL cannot be killed or restarted by the harness",
+                )
+            if action.kind in CLUSTER_ACTIONS and scenario.target.kind != "cluster":
+                yield ScenarioIssue(
+                    file,
+                    lines.line_for([key, index, "action"]),
+                    f"{key}.{index}.action",
+                    "acts on cluster instances: needs target: {kind: cluster, instances: N}",
+                )
+            instance = getattr(action, "instance", None)
+            if isinstance(instance, int) and instance >= scenario.target.instances:
+                yield ScenarioIssue(
+                    file,
+                    lines.line_for([key, index, "instance"]),
+                    f"{key}.{index}.instance",
+                    f"no instance {instance}: the cluster has {scenario.target.instances} (0-based)",
                 )
             if key == "method" and action.at > scenario.phases.during + scenario.phases.after:
                 yield ScenarioIssue(

@@ -25,7 +25,8 @@ from harness.chaos.actions.base import RedisControl
 from harness.chaos.actions.behaviour import ResetProviders
 from harness.chaos.actions.redis import EnsureRedis
 from harness.chaos.actions.toxic import RemoveAllToxics
-from harness.chaos.environment import FakeProviders, FaultProxies, TargetServer
+from harness.chaos.environment import FakeProviders, FaultProxies
+from harness.chaos.environment.factory import RunTarget, make_target
 from harness.chaos.environment.redis_server import NoRedis, RedisServer, connections_received
 from harness.chaos.errors import ChaosError, EnvironmentStartError
 from harness.chaos.hypotheses import Verdict
@@ -90,7 +91,7 @@ class ScenarioResult:
 class _Env:
     proxies: FaultProxies
     providers: FakeProviders
-    target: TargetServer
+    target: RunTarget
     redis: RedisControl
 
 
@@ -137,7 +138,7 @@ async def run_scenario(scenario: Scenario, options: RunOptions, source: Path | N
             variables, placeholders = provider_wiring(scenario, providers, listen, workdir)
             if redis is not None and scenario.redis is not None:
                 variables.update(_distributed_env(scenario.redis.prefix, listen.get("redis", redis.address)))
-            target = TargetServer(
+            target = make_target(
                 scenario.target,
                 variables if scenario.target.wire_provider_env else {},
                 placeholders,
@@ -195,7 +196,10 @@ async def _run_load(
 ) -> None:
     target = env.target
     pool = SessionPool(
-        target.endpoint, scenario.load.sessions, init_timeout_s=scenario.target.startup_timeout_s
+        target.endpoint,
+        scenario.load.sessions,
+        init_timeout_s=scenario.target.startup_timeout_s,
+        session_wait_s=scenario.load.session_wait_s,
     )
     target.pool = pool
     async with anyio.create_task_group() as group:

@@ -3,7 +3,7 @@
 Importing this package registers every built-in action in ``ACTIONS``.
 """
 
-from harness.chaos.actions import behaviour, command, proxy_enabled, redis, server, toxic
+from harness.chaos.actions import behaviour, cluster, command, proxy_enabled, redis, server, toxic
 from harness.chaos.actions.base import (
     ACTIONS,
     ActionEnv,
@@ -24,6 +24,7 @@ __all__ = [
     "RedisControl",
     "TargetControl",
     "behaviour",
+    "cluster",
     "command",
     "proxy_enabled",
     "redis",

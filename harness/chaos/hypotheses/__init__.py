@@ -7,6 +7,7 @@ from harness.chaos.hypotheses import (
     availability,
     breaker,
     error_rate,
+    in_flight_only,
     integrity,
     latency,
     memory,
@@ -14,6 +15,7 @@ from harness.chaos.hypotheses import (
     recovery,
     store_integrity,
     throughput,
+    traffic,
 )
 from harness.chaos.hypotheses.base import HYPOTHESES, HypothesisSpec, Verdict, register
 
@@ -24,6 +26,7 @@ __all__ = [
     "availability",
     "breaker",
     "error_rate",
+    "in_flight_only",
     "integrity",
     "latency",
     "memory",
@@ -32,4 +35,5 @@ __all__ = [
     "register",
     "store_integrity",
     "throughput",
+    "traffic",
 ]
