@@ -221,7 +221,8 @@ class RedisStore:
         return [f"{self._prefix}thread:{tag}", f"{self._prefix}turns:{tag}", f"{self._prefix}turn_ids:{tag}"]
 
     async def _run(self, op: str, call: Callable[[], Awaitable[T]], *, retry: bool = True) -> T:
-        """One store operation: breaker, per-attempt timeout within the deadline, one retry."""
+        """One store operation: breaker, per-attempt timeout within the deadline, and one retry
+        after a dropped connection or a starved loop (safe: every write is idempotent)."""
         attempts = 2 if retry else 1
         last: BaseException | None = None
         for _ in range(attempts):
@@ -244,16 +245,20 @@ class RedisStore:
                 raise
             except _UNAVAILABLE as exc:
                 elapsed = self._clock() - started
-                if isinstance(exc, (TimeoutError, RedisTimeoutError)) and elapsed > budget * _STALL_FACTOR:
-                    # The timer fired far later than set: this process's event loop was
-                    # starved (CPU, a burst of calls), so the timeout says nothing about Redis.
+                timed_out = isinstance(exc, (TimeoutError, RedisTimeoutError))
+                # A timer that fired far later than set means this process's event loop was
+                # starved (CPU, a burst of calls): the timeout says nothing about Redis.
+                stalled = timed_out and elapsed > budget * _STALL_FACTOR
+                if stalled:
                     self._breaker.release()
                 else:
                     self._breaker.record_failure()
                 self._publish_breaker(exc)
                 self._observe(op, "error", elapsed)
                 last = exc
-                continue
+                if timed_out and not stalled:
+                    break  # Redis itself was slow: a second full wait would only double the delay
+                continue  # a dropped connection (a reply lost) or a stall: the retry is worth it
             except ResponseError as exc:
                 self._breaker.record_success()
                 self._observe(op, "error", self._clock() - started)
