@@ -261,51 +261,57 @@ async def concurrent_continuations(runs: int = 20, calls: int = 100) -> None:
     details: list[str] = []
     failures: dict[str, int] = {}
     try:
-        async with mcp_client(servers[0][1]) as first, mcp_client(servers[1][1]) as second:
-            for run in range(runs):
-                opened = await chat_over_mcp(first, f"run {run} opens")
-                thread = opened["continuation_offer"]["continuation_id"]
-                markers = [f"MK{run:02d}x{i:03d}Q" for i in range(calls)]
-                results = await asyncio.gather(
-                    *(
-                        chat_over_mcp((first, second)[i % 2], f"turn [{m}]", thread)
-                        for i, m in enumerate(markers)
-                    ),
-                    return_exceptions=True,
-                )
-                failed = [r for r in results if isinstance(r, BaseException)]
-                # Answered without a continuation offer: the server said it could not store it.
-                unacknowledged = {
-                    m for m, r in zip(markers, results, strict=True)
-                    if not isinstance(r, BaseException) and not r.get("continuation_offer")
-                }  # fmt: skip
-                unacked_total += len(unacknowledged)
-                tag = "{" + thread + "}"
-                blobs = await raw.lrange(f"{prefix}turns:{tag}", 0, -1)
-                ids = await raw.scard(f"{prefix}turn_ids:{tag}")
-                users = [json.loads(b)["content"] for b in blobs if json.loads(b)["role"] == "user"]
-                seen = {m: sum(m in u for u in users) for m in markers}
-                ok = (
-                    not failed
-                    and len(blobs) == 2 + 2 * calls
-                    and ids == len(blobs)
-                    and set(seen.values()) == {1}
-                )
-                exact += ok
-                acknowledged = {
-                    m for m, r in zip(markers, results, strict=True)
-                    if not isinstance(r, BaseException) and r.get("continuation_offer")
-                }  # fmt: skip
-                lost += sum(1 for m in acknowledged if seen[m] == 0)
-                for error in failed:
-                    reason = str(error).split(";")[0][:120]
-                    failures[reason] = failures.get(reason, 0) + 1
-                duplicated += sum(1 for m in markers if seen[m] > 1)
-                if not ok and len(details) < 3:
-                    details.append(
-                        f"run {run}: {len(failed)} failed, {len(blobs)} turns, {ids} ids, "
-                        f"counts {set(seen.values())}"
+        for run in range(runs):
+            # Fresh sessions each run: a transport failure costs one run, not the rest.
+            try:
+                async with mcp_client(servers[0][1]) as first, mcp_client(servers[1][1]) as second:
+                    opened = await chat_over_mcp(first, f"run {run} opens")
+                    thread = opened["continuation_offer"]["continuation_id"]
+                    markers = [f"MK{run:02d}x{i:03d}Q" for i in range(calls)]
+                    results = await asyncio.gather(
+                        *(
+                            chat_over_mcp((first, second)[i % 2], f"turn [{m}]", thread)
+                            for i, m in enumerate(markers)
+                        ),
+                        return_exceptions=True,
                     )
+                    failed = [r for r in results if isinstance(r, BaseException)]
+                    # Answered without a continuation offer: the server said it could not store it.
+                    unacknowledged = {
+                            m for m, r in zip(markers, results, strict=True)
+                            if not isinstance(r, BaseException) and not r.get("continuation_offer")
+                        }  # fmt: skip
+                    unacked_total += len(unacknowledged)
+                    tag = "{" + thread + "}"
+                    blobs = await raw.lrange(f"{prefix}turns:{tag}", 0, -1)
+                    ids = await raw.scard(f"{prefix}turn_ids:{tag}")
+                    users = [json.loads(b)["content"] for b in blobs if json.loads(b)["role"] == "user"]
+                    seen = {m: sum(m in u for u in users) for m in markers}
+                    ok = (
+                        not failed
+                        and len(blobs) == 2 + 2 * calls
+                        and ids == len(blobs)
+                        and set(seen.values()) == {1}
+                    )
+                    exact += ok
+                    acknowledged = {
+                            m for m, r in zip(markers, results, strict=True)
+                            if not isinstance(r, BaseException) and r.get("continuation_offer")
+                        }  # fmt: skip
+                    lost += sum(1 for m in acknowledged if seen[m] == 0)
+                    for error in failed:
+                        reason = str(error).split(";")[0][:120]
+                        failures[reason] = failures.get(reason, 0) + 1
+                    duplicated += sum(1 for m in markers if seen[m] > 1)
+                    if not ok and len(details) < 3:
+                        details.append(
+                            f"run {run}: {len(failed)} failed, {len(blobs)} turns, {ids} ids, "
+                            f"counts {set(seen.values())}"
+                        )
+            except Exception as exc:  # the session itself broke (not a tool error)
+                reason = f"session failed: {type(exc).__name__}"
+                failures[reason] = failures.get(reason, 0) + 1
+                details.append(f"run {run}: {reason}")
     finally:
         await raw.aclose()
         for process, _ in servers:
