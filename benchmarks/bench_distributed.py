@@ -11,8 +11,9 @@ under a fresh ``bench-<uuid>:`` prefix that is deleted at the end. Rows:
 2. calls/s at zero provider latency, distributed vs in-memory, in the same run (rounds
    alternate so machine noise hits both), through ``build_app`` and the real fake provider;
 3. 100 concurrent continuations of one thread spread over 2 ``zen-server`` processes on one
-   Redis, through the MCP SDK over HTTP, 20 runs: exactly 100 exchanges stored each time,
-   checked in Redis (turn list, idempotency set, every prompt's marker once);
+   Redis, through the MCP SDK over HTTP, 20 runs (after one warm-up call per process):
+   exactly 100 exchanges stored each time, checked in Redis (turn list, idempotency set,
+   every prompt's marker once); acknowledged turns lost or duplicated are counted apart;
 4. server RSS over a soak in distributed mode (threads live in Redis): growth after warm-up.
 Targets are the issue's; exit status 0 when every row with a target passes.
 """
@@ -261,6 +262,9 @@ async def concurrent_continuations(runs: int = 20, calls: int = 100) -> None:
     details: list[str] = []
     failures: dict[str, int] = {}
     try:
+        for _, base in servers:  # one call each first: a fresh process's first burst pays its warm-up
+            async with mcp_client(base) as client:
+                await chat_over_mcp(client, "warm-up")
         for run in range(runs):
             # Fresh sessions each run: a transport failure costs one run, not the rest.
             try:
