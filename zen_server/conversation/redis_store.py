@@ -101,6 +101,9 @@ class RedisStore:
             socket_timeout=timeout,
             # Retries are ours (one, idempotent, within the deadline), never redis-py's hidden ones.
             retry=Retry(NoBackoff(), 0),
+            # No CLIENT SETINFO: two fewer round trips for every new connection, which a burst
+            # of calls opens by the dozen inside their operation timeout.
+            driver_info=None,
         )
         client = Redis(connection_pool=pool)
         return cls(
