@@ -71,6 +71,7 @@ class RedisStore:
         observer: Observer | None = None,
         breaker: StoreBreaker | None = None,
         clock: Callable[[], float] = time.monotonic,
+        warm_connections: int = 0,
     ) -> None:
         self._client = client
         self._prefix = prefix
@@ -81,6 +82,7 @@ class RedisStore:
         self._display_url = display_url
         self._observer: Observer = observer or NullObserver()
         self._breaker = breaker or StoreBreaker()
+        self._warm_connections = warm_connections
         self._reported_state: str = "closed"
         self._clock = clock
         self._read = client.register_script(redis_scripts.READ_THREAD)
@@ -115,6 +117,7 @@ class RedisStore:
             op_timeout_s=timeout,
             display_url=mask_url_password(settings.redis_url),
             observer=observer,
+            warm_connections=settings.zen_redis_max_connections,
         )
 
     # --- lifecycle ----------------------------------------------------------------------
@@ -123,6 +126,8 @@ class RedisStore:
         try:
             async with asyncio.timeout(max(self._op_timeout_s, 2.0)):
                 await self._client.ping()
+            async with asyncio.timeout(max(self._op_timeout_s, 5.0)):
+                await self._warm_pool()
         except (RedisError, *_UNAVAILABLE) as exc:
             raise ConfigurationError(
                 f"DISTRIBUTED_MODE=true but the conversation store at REDIS_URL={self._display_url} "
@@ -130,6 +135,15 @@ class RedisStore:
                 "start Redis there, fix REDIS_URL, or unset DISTRIBUTED_MODE"
             ) from None
         self._publish_breaker()
+
+    async def _warm_pool(self) -> None:
+        """Open the pool's connections now: the first burst of calls would otherwise open them
+        by the dozen inside their operation timeouts, and a busy process times some out."""
+        pool = self._client.connection_pool
+        count = min(self._warm_connections, pool.max_connections)
+        connections = await asyncio.gather(*(pool.get_connection() for _ in range(count)))  # type: ignore[no-untyped-call]
+        for connection in connections:
+            await pool.release(connection)
 
     async def aclose(self) -> None:
         await self._client.aclose(close_connection_pool=True)
