@@ -175,7 +175,7 @@ class Settings(BaseSettings):
     # SIGTERM (or stdin EOF): how long in-flight calls may take to finish before the exit.
     zen_drain_timeout_s: float = Field(default=30.0, ge=0)
     zen_redis_prefix: str = Field(default="zen:", min_length=1, max_length=64)
-    zen_redis_op_timeout_s: float = Field(default=0.5, gt=0, le=30)  # each Redis operation, per attempt
+    zen_redis_op_timeout_s: float = Field(default=1.0, gt=0, le=30)  # each Redis operation, per attempt
     zen_redis_max_connections: int = Field(default=64, ge=1)
     zen_store_max_turn_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)  # Redis store: one turn
     zen_store_max_thread_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)  # Redis store: one thread
