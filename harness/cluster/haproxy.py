@@ -44,7 +44,10 @@ def render_config(
     *, bind: str, servers: Sequence[Backend], stats_socket: str, check_interval_ms: int = 300
 ) -> str:
     """The HAProxy config for ``servers`` behind ``bind`` (host:port)."""
-    lines = "\n".join(f"    server {s.name} {s.host}:{s.port} check" for s in servers)
+    active = [f"    server {s.name} {s.host}:{s.port} check" for s in servers]
+    # The same instances again, unchecked: used only when every checked one is DOWN.
+    fail_open = [f"    server {s.name}-failopen {s.host}:{s.port} backup" for s in servers]
+    lines = "\n".join([*active, *fail_open])
     return Template(template_text()).substitute(
         bind=bind, servers=lines, stats_socket=stats_socket, check_interval_ms=check_interval_ms
     )
