@@ -70,9 +70,9 @@ class HAProxy:
     ) -> None:
         self._dir = workdir.resolve()
         self.port = port
-        # HAProxy wants an absolute path, and a unix socket path has a ~100-byte limit.
+        # HAProxy wants an absolute path, and one of at most 97 bytes.
         self.socket_path = self._dir / "haproxy.sock"
-        if len(str(self.socket_path)) > 100:
+        if len(str(self.socket_path)) > 90:  # HAProxy allows 97 bytes
             self.socket_path = Path(tempfile.mkdtemp(prefix="zen-haproxy-")) / "haproxy.sock"
         self.config_path = self._dir / "haproxy.cfg"
         self.log_path = self._dir / "haproxy.log"
