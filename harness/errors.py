@@ -1,4 +1,5 @@
-"""The harness package's one exception tree.
+"""The harness package's one exception tree (tests/test_error_trees.py renders each drawing from
+the classes, here and in every area's errors.py, so none can drift).
 
 Every error the harness raises on purpose is a leaf of ``HarnessError``::
 

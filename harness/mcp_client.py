@@ -18,7 +18,6 @@ A stdio server is started through ``sh`` so its pid is known for kill -9 and RSS
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
@@ -34,6 +33,8 @@ from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
+
+from harness.launcher.environment import server_environment
 
 __all__ = [
     "CallOutcome",
@@ -60,7 +61,8 @@ class StdioEndpoint:
     args: tuple[str, ...] = ()
     env: Mapping[str, str] = field(default_factory=dict)
     cwd: str | None = None
-    inherit_env: bool = True  # the full environment, so PATH/venv/HOME-based config works
+    # Our environment (so PATH/venv/HOME-based config works) without real provider settings.
+    inherit_env: bool = True
     stderr_path: str | None = None  # where the server's stderr goes (default: ours)
 
 
@@ -141,7 +143,7 @@ class McpClient:
             return
         with tempfile.TemporaryDirectory(prefix="mcp-client-") as tmp:
             pid_file = Path(tmp) / "pid"
-            params = _stdio_parameters(endpoint, pid_file)
+            params = stdio_parameters(endpoint, pid_file)
             with ExitStack() as files:
                 errlog = _errlog(endpoint.stderr_path, files)
                 async with (
@@ -190,9 +192,9 @@ class McpClient:
         return done(kind, text, text[:300] if kind != "ok" else None)
 
 
-def _stdio_parameters(endpoint: StdioEndpoint, pid_file: Path) -> StdioServerParameters:
-    env = dict(os.environ) if endpoint.inherit_env else {}
-    env.update(endpoint.env)
+def stdio_parameters(endpoint: StdioEndpoint, pid_file: Path) -> StdioServerParameters:
+    """How the SDK client starts the server: its argv (pid recorded) and its whole environment."""
+    env = server_environment(endpoint.env) if endpoint.inherit_env else dict(endpoint.env)
     # sh records its pid then execs the server, so the pid is the server's own.
     script = 'echo $$ > "$0"; exec "$@"'
     return StdioServerParameters(

@@ -9,6 +9,7 @@ plan's names (MAX_CONCURRENT_REQUESTS, MEMORY_LIMIT_MB, DISTRIBUTED_MODE, REDIS_
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -162,6 +163,7 @@ class Settings(BaseSettings):
     zen_allowed_roots: str | None = None  # comma separated dirs; unset = anywhere the deny list allows
     zen_file_io_threads: int = Field(default=4, ge=1, le=64)
     zen_file_read_timeout_s: float = Field(default=10.0, gt=0)
+    zen_file_cache_mb: int = Field(default=64, ge=0, le=65536)  # 0 turns the file content cache off
     zen_max_image_mb: int = Field(default=20, ge=1, le=100)
     zen_http_max_sessions: int = Field(default=1000, ge=1)
     zen_http_sessions_per_client: int = Field(default=32, ge=1)
@@ -176,9 +178,25 @@ class Settings(BaseSettings):
     zen_redis_max_connections: int = Field(default=64, ge=1)
     zen_store_max_turn_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)  # Redis store: one turn
     zen_store_max_thread_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)  # Redis store: one thread
+    # Caching (README "Caching"): the response cache is off unless asked for.
+    zen_response_cache: Literal["off", "memory", "redis"] = "off"
+    zen_response_cache_ttl_s: float = Field(default=3600.0, gt=0, le=30 * 86400)
+    zen_response_cache_mb: int = Field(default=64, ge=1, le=65536)
+    zen_response_cache_redis_timeout_s: float = Field(default=0.1, gt=0, le=5)
+    zen_single_flight: bool = True
     zen_session_max_in_flight: int | None = Field(default=None, ge=1)
     # clink: bytes of stdout (and of stderr) kept from a CLI; beyond it the CLI is stopped.
     zen_clink_max_output_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    # Routing across deployments (zen_server/providers/routing): the file, strategy, region.
+    zen_deployments: Path | None = None
+    zen_routing: Literal["lowest_latency", "peak_ewma", "least_request", "weighted_shuffle"] = (
+        "lowest_latency"
+    )
+    zen_region: str | None = None
+    zen_ejection_consecutive_failures: int = Field(default=5, ge=0)
+    zen_ejection_base_s: float = Field(default=2.0, gt=0)
+    zen_ejection_max_s: float = Field(default=30.0, gt=0)
+    zen_ejection_max_percent: float = Field(default=50.0, ge=0, le=100)
 
     @field_validator("redis_url")
     @classmethod
@@ -288,7 +306,19 @@ class Settings(BaseSettings):
             "ZEN_AUTH_TOKEN",
             "ZEN_METRICS_TOKEN",
         ]
-        return tuple(value for name in names if (value := setting_value(self, name)) is not None)
+        found = tuple(value for name in names if (value := setting_value(self, name)) is not None)
+        return found + self._deployment_keys()
+
+    def _deployment_keys(self) -> tuple[str, ...]:
+        """The keys the deployments file names by variable: secrets as much as the others."""
+        if self.zen_deployments is None:
+            return ()
+        # Imported here: the routing package sits above config in the package tower.
+        from zen_server.providers.routing.deployments import key_variables
+
+        return tuple(
+            v for name in key_variables(self.zen_deployments) if (v := os.environ.get(name, "").strip())
+        )
 
 
 def _problem(error: Mapping[str, Any]) -> str:

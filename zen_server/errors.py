@@ -1,4 +1,5 @@
-"""Every error zen_server raises on purpose, as one tree.
+"""Every error zen_server raises on purpose, as one tree (a test renders it from the classes
+below and compares, so the drawing cannot drift from them).
 
     ZenError
     ├── ConfigurationError            settings that cannot work (named variable, what to set)
@@ -8,12 +9,12 @@
     │   └── PromptTooLargeError       prompt over the MCP size limit: send it as a file
     ├── ThreadError
     │   ├── ThreadNotFoundError       continuation_id never existed (or was evicted / expired)
-    │   ├── ThreadExpiredError        continuation_id that expired or was evicted
+    │   │   └── ThreadExpiredError    continuation_id that expired or was evicted
     │   ├── ThreadTurnLimitError      MAX_CONVERSATION_TURNS reached
     │   └── ThreadUnreadableError     the stored thread is corrupt or of another schema version
     ├── AdmissionRejected             server busy: queue full or wait too long (carries retry_after)
-    ├── MemoryPressureError           RSS past the critical threshold: new work refused
-    ├── ShuttingDown                  the instance is draining (SIGTERM): retry, elsewhere
+    │   ├── MemoryPressureError       RSS past the critical threshold: new work refused
+    │   └── ShuttingDown              the instance is draining (SIGTERM): retry, elsewhere
     ├── DeadlineExceeded              the call's deadline passed
     ├── StorageError                  the conversation store refused or failed a write
     │   └── StoreUnavailableError     the store (Redis) is down, slow or its breaker is open

@@ -89,6 +89,7 @@ class _CallFacts:
             # Our own messages only: an unexpected exception's text may carry anything.
             error_message=str(error) if isinstance(error, ZenError) else None,
             continuation_id=result.continuation_id if result is not None else None,
+            cached=response.cached if response is not None else False,
         )
 
 
@@ -222,7 +223,17 @@ class ToolExecutor:
                     )
         # The client sees the rendered text; continuation_id names the thread actually written.
         thread_id = recorded.thread_id if recorded is not None else raw.continuation_id
-        return replace(raw, content=self._render(raw, recorded), continuation_id=thread_id, exchange=None)
+        metadata = raw.metadata
+        answered = raw.model_response
+        if answered is not None and answered.deployment is not None:  # routed (ZEN_DEPLOYMENTS)
+            metadata = {**metadata, "deployment_used": answered.deployment, "region_used": answered.region}
+        return replace(
+            raw,
+            content=self._render(raw, recorded),
+            continuation_id=thread_id,
+            exchange=None,
+            metadata=metadata,
+        )
 
     def _emit(self, event: ToolCallStarted | ToolCallFinished) -> None:
         try:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from starlette.routing import BaseRoute
 
+from zen_server.cache.build import build_model_caller, watched_caches
+from zen_server.cache.caller import CachingModelCaller
 from zen_server.config import Settings
 from zen_server.conversation.memory_store import BoundedMemoryStore
 from zen_server.conversation.redis_store import RedisStore
@@ -27,6 +29,7 @@ from zen_server.observability.readiness import ReadinessReport, assess_readiness
 from zen_server.observability.startup import startup_event
 from zen_server.providers.catalog import ModelCatalog
 from zen_server.providers.gateway import ModelGateway, build_model_gateway
+from zen_server.providers.routing.clients import routed_catalog
 from zen_server.resilience.admission import AdmissionController
 from zen_server.resilience.drain import Drain
 from zen_server.resilience.memory import MemoryGuard, MemoryLevel, PressureCallback
@@ -43,6 +46,7 @@ class ZenApp:
     hub: ObservabilityHub
     catalog: ModelCatalog
     gateway: ModelGateway
+    models: CachingModelCaller  # what tools call: the response cache and single-flight, then the gateway
     store: ConversationStore
     conversation: ConversationService
     memory_guard: MemoryGuard
@@ -67,6 +71,7 @@ class ZenApp:
     async def aclose(self) -> None:
         """Stop in reverse order of dependence; the hub last, so shutdown is still recorded."""
         self.hub.emit(SystemEvent(kind="shutdown"))
+        await self.models.aclose()
         await self.gateway.aclose()
         await self.conversation.aclose()
         await self.memory_guard.aclose()
@@ -108,12 +113,13 @@ def build_app(settings: Settings) -> ZenApp:
     The parts that check settings against their own data (tool names, models, providers)
     are built first, so a ConfigurationError leaves nothing open behind it.
     """
-    catalog = ModelCatalog.from_settings(settings)
+    catalog, deployments = routed_catalog(settings, ModelCatalog.from_settings(settings))
     registry = ToolRegistry.default(settings)
     default_model_warning = catalog.check_default_model(settings.default_model)
     warnings = [*registry.warnings, catalog.missing_providers_warning(), default_model_warning]
     hub = ObservabilityHub(settings)
-    gateway = build_model_gateway(settings, catalog, hub)
+    gateway = build_model_gateway(settings, catalog, hub, deployments)
+    models = build_model_caller(settings, gateway)
     store = build_store(settings, hub)
     conversation = ConversationService(store, settings, hub)
     memory_guard = MemoryGuard(settings.memory_limit_mb, hub)
@@ -122,12 +128,14 @@ def build_app(settings: Settings) -> ZenApp:
     admission = AdmissionController.from_settings(settings, hub, memory_guard)
     drain = Drain(admission, timeout_s=settings.zen_drain_timeout_s)
     files = FileAccess.from_settings(settings)
-    executor = ToolExecutor(registry, conversation, gateway, catalog, drain, settings, hub, files=files)
+    executor = ToolExecutor(registry, conversation, models, catalog, drain, settings, hub, files=files)
+    hub.watch_caches(watched_caches(models, files))
     return ZenApp(
         settings=settings,
         hub=hub,
         catalog=catalog,
         gateway=gateway,
+        models=models,
         store=store,
         conversation=conversation,
         memory_guard=memory_guard,

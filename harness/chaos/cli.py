@@ -2,7 +2,8 @@
 
 Writes ``<reports>/<scenario>.json|.md|.png`` and ``<reports>/summary.md|.json``; exits 0
 when every hypothesis held, 1 when any failed or the harness hit an error, 2 when a
-scenario file is invalid, 130 after Ctrl-C (rollbacks have run by then).
+scenario file is invalid, 3 when the --target baseline is not installed or does not
+start (a harness error with its log, not a verdict), 130 after Ctrl-C (rollbacks have run by then).
 """
 
 from __future__ import annotations
@@ -37,6 +38,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--target-command",
         help="run the scenarios against this MCP server command instead (e.g. 'python /opt/zen/server.py')",
     )
+    parser.add_argument(
+        "--target",
+        metavar="baseline:NAME",
+        help="run the scenarios against a baseline installed by 'zen-harness baseline install NAME ...'",
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="baseline:NAME",
+        help="run the scenarios on that baseline too; summary.md gains a before/after table",
+    )
     parser.add_argument("--target-url", help="run the scenarios against an MCP server already at this URL")
     parser.add_argument("--target-transport", choices=["stdio", "http"], default="stdio")
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
@@ -65,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
         target_override=target,
         plots=not args.no_plots,
         check_only=args.check,
+        baseline=args.target,
+        compare=args.compare,
     )
     return run_files(request)
 

@@ -172,6 +172,8 @@ class LoadGenerator:
         self._record(worker, outcome, thread, marker if tool.prompt_argument else None, continued, offered)
         if not outcome.ok:
             await anyio.sleep(ERROR_PAUSE_S)
+            if self._spec.keep_thread_after_error and thread.continuation_id is not None:
+                return thread  # the scenario says the thread must survive (e.g. a restart)
             return None  # a failed turn ends the thread: it may not exist any more
         thread.turns += 1
         thread.continuation_id = offered

@@ -88,6 +88,7 @@ class RunData:
     # What the conversation store (the harness's Redis) held at the end: server thread id ->
     # turn records (JSON text). None when the scenario has no Redis.
     store_threads: dict[str, list[str]] | None = None
+    store_connections: int | None = None  # connections the redis-server accepted (since its last start)
     actions: list[tuple[float, str, str | None]] = field(default_factory=list)  # (t, what, error)
     end: float = 0.0
 

@@ -27,7 +27,7 @@ from harness.chaos.actions.redis import EnsureRedis
 from harness.chaos.actions.toxic import RemoveAllToxics
 from harness.chaos.environment import FakeProviders, FaultProxies
 from harness.chaos.environment.factory import RunTarget, make_target
-from harness.chaos.environment.redis_server import NoRedis, RedisServer
+from harness.chaos.environment.redis_server import NoRedis, RedisServer, connections_received
 from harness.chaos.errors import ChaosError, EnvironmentStartError
 from harness.chaos.hypotheses import Verdict
 from harness.chaos.load import LoadGenerator, LoadRecorder
@@ -245,6 +245,7 @@ async def _collect_store(redis: RedisServer, prefix: str, data: RunData) -> list
     """What Redis holds at the end, read directly (not through the proxy), for the verdicts."""
     try:
         data.store_threads = await redis.threads(prefix)
+        data.store_connections = await connections_received(redis.port) - 1  # less our own
     except Exception as exc:  # a harness failure to report, not a crash of the run
         return [f"could not read the conversation store from redis-server: {exc}"]
     return []

@@ -19,6 +19,7 @@ Actions and hypotheses are validated by their own registries (``loader.py``).
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -35,7 +36,9 @@ class _Strict(BaseModel):
 class TargetSpec(_Strict):
     """The MCP server under test. Placeholders in ``command``, ``url`` and ``env``:
     ``{port}`` (a free port for HTTP targets), ``{python}`` (this interpreter),
-    ``{provider.NAME.url}`` (the base URL the server must use for fake NAME)."""
+    ``{provider.NAME.url}`` (the base URL the server must use for fake NAME), and
+    ``{file.NAME}`` (the path of ``files[NAME]``, written into the run's scratch directory
+    with the same placeholders filled: a deployments file naming the fakes, say)."""
 
     kind: Literal["zen_server", "command", "url", "cluster"] = "zen_server"
     transport: Literal["stdio", "http"] = "http"
@@ -49,7 +52,15 @@ class TargetSpec(_Strict):
     url: str | None = None
     env: dict[str, str] = Field(default_factory=dict)
     wire_provider_env: bool = True  # set OPENAI_/GEMINI_ variables for the fakes
+    files: dict[str, str] = Field(default_factory=dict)
     startup_timeout_s: float = Field(default=30.0, gt=0, le=300)
+
+    @model_validator(mode="after")
+    def _file_names(self) -> TargetSpec:
+        for name in self.files:
+            if not re.fullmatch(r"[a-z][a-z0-9_.-]{0,63}", name) or ".." in name:
+                raise ValueError(f"file name {name!r}: lower-case letters, digits, '_', '-', '.' only")
+        return self
 
     @model_validator(mode="after")
     def _kind_fields(self) -> TargetSpec:
@@ -97,6 +108,9 @@ class LoadSpec(_Strict):
     continuation_ratio: float = Field(default=0.5, ge=0, le=1)
     continuation_path: str = "continuation_offer.continuation_id"
     max_turns_per_thread: int = Field(default=8, ge=1, le=1000)
+    # Keep continuing a thread after a failed call (the server was down, not the thread lost):
+    # proves a thread outlives a restart. Off by default: a failed turn may have ended the thread.
+    keep_thread_after_error: bool = False
     prompt_words: int = Field(default=40, ge=1, le=200_000)
     call_timeout_s: float = Field(default=30.0, gt=0, le=600)
     think_time_s: float = Field(default=0.0, ge=0, le=60)

@@ -9,13 +9,16 @@ with the commit and machine (stable paths: the latest run is what they show).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import anyio
 from rich.console import Console
 
+from harness.baseline.registry import Baseline
+from harness.baseline.tables import chaos_table
+from harness.chaos.baseline import check_starts, plan, resolve
 from harness.chaos.errors import ScenarioError
 from harness.chaos.live import RichRunView, print_verdicts
 from harness.chaos.loader import load_scenario, scenario_files
@@ -24,10 +27,11 @@ from harness.chaos.report_json import write_json
 from harness.chaos.report_md import scenario_markdown, summary_markdown
 from harness.chaos.runner import RunOptions, ScenarioResult, run_scenario
 from harness.chaos.scenario import Scenario, TargetSpec
+from harness.errors import HarnessError
 from harness.outputs import run_dir
 from harness.stamp import stamp
 
-EXIT_OK, EXIT_RED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_RED, EXIT_INVALID, EXIT_HARNESS, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 @dataclass
@@ -40,9 +44,30 @@ class RunRequest:
     target_override: dict[str, Any] | None = None
     plots: bool = True
     check_only: bool = False
+    baseline: str | None = None  # "baseline:NAME": run against that installed baseline
+    compare: str | None = None  # "baseline:NAME": also run it, and table it beside zen_server
 
 
-def load_all(request: RunRequest, console: Console) -> list[tuple[Path, Scenario]] | None:
+@dataclass(frozen=True)
+class NotApplicable:
+    """A scenario whose fault wiring cannot apply to the target: reported, never run."""
+
+    name: str
+    reason: str
+
+
+@dataclass
+class BaselinePlan:
+    """The baseline a run targets, and what its scenarios' plans said."""
+
+    baseline: Baseline
+    not_applicable: list[NotApplicable] = field(default_factory=list)
+    notes: dict[str, list[str]] = field(default_factory=dict)
+
+
+def load_all(
+    request: RunRequest, console: Console, on_baseline: BaselinePlan | None = None
+) -> list[tuple[Path, Scenario]] | None:
     loaded: list[tuple[Path, Scenario]] = []
     problems: list[str] = []
     files = scenario_files(request.paths)
@@ -59,8 +84,16 @@ def load_all(request: RunRequest, console: Console) -> list[tuple[Path, Scenario
             scenario = scenario.model_copy(
                 update={"target": TargetSpec.model_validate(request.target_override)}
             )
-        if not request.only or scenario.name in request.only:
-            loaded.append((file, scenario))
+        if request.only and scenario.name not in request.only:
+            continue
+        if on_baseline is not None:
+            planned = plan(on_baseline.baseline, scenario)
+            if planned.override is None:
+                on_baseline.not_applicable.append(NotApplicable(scenario.name, planned.not_applicable or ""))
+                continue
+            on_baseline.notes[scenario.name] = planned.notes
+            scenario = scenario.model_copy(update={"target": TargetSpec.model_validate(planned.override)})
+        loaded.append((file, scenario))
     for problem in problems:
         console.print(problem, markup=False, highlight=False, soft_wrap=True)
     return None if problems else loaded
@@ -83,12 +116,16 @@ def write_summary(
     *,
     made: dict[str, Any] | None = None,
     target: str = "zen_server",
+    on_baseline: BaselinePlan | None = None,
 ) -> None:
     """``summary.md`` / ``summary.json``: every scenario's outcome, the target, and the stamp
     (commit, machine) that ``zen-harness reference`` requires before publishing a run."""
     reports.mkdir(parents=True, exist_ok=True)
     made = made if made is not None else stamp(Path.cwd())
-    (reports / "summary.md").write_text(summary_markdown(results, made, target), encoding="utf-8")
+    skipped = on_baseline.not_applicable if on_baseline is not None else []
+    notes = on_baseline.notes if on_baseline is not None else {}
+    text = summary_markdown(results, made, target) + not_applicable_markdown(skipped, notes)
+    (reports / "summary.md").write_text(text, encoding="utf-8")
     summary = {
         "passed": all(r.passed for r in results),
         "target": target,
@@ -96,9 +133,10 @@ def write_summary(
         "scenarios": [
             {"name": r.scenario.name, "passed": r.passed, "duration_s": round(r.duration_s, 2),
              "time_scale": r.time_scale, "failed": [v.name for v in r.verdicts if not v.passed],
-             "errors": r.errors}
+             "errors": r.errors, "notes": notes.get(r.scenario.name, [])}
             for r in results
         ],
+        "not_applicable": [{"name": n.name, "reason": n.reason} for n in skipped],
     }  # fmt: skip
     (reports / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
 
@@ -110,16 +148,69 @@ def _target_text(override: dict[str, Any] | None) -> str:
     return f"{override.get('kind')}: {what}"
 
 
+def not_applicable_markdown(skipped: list[NotApplicable], notes: dict[str, list[str]]) -> str:
+    """The summary's section on a baseline: scenarios not applicable, settings it lacks."""
+    lines: list[str] = []
+    if skipped:
+        lines += ["", "## Not applicable to this target", "", "| scenario | why |", "| --- | --- |"]
+        lines += [f"| {n.name} | {n.reason} |" for n in skipped]
+    noted = {name: found for name, found in notes.items() if found}
+    if noted:
+        lines += ["", "## Settings the target does not read", ""]
+        lines += [f"- {name}: {'; '.join(found)}" for name, found in noted.items()]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _baseline_plan(request: RunRequest, console: Console) -> BaselinePlan | None:
+    """The run's baseline, started once to prove it answers (raises BaselineError if not)."""
+    if request.baseline is None:
+        return None
+    baseline = resolve(request.baseline)
+    console.print(f"checking that {baseline.label} starts ...")
+    tools = check_starts(baseline)
+    console.print(f"{baseline.label} answers: {len(tools)} tools")
+    return BaselinePlan(baseline)
+
+
+def run_compared(request: RunRequest, console: Console | None = None) -> int:
+    """The scenarios on the baseline (into ``<reports>/baseline-NAME/``), then on zen_server,
+    and a before/after table at the end of zen_server's ``summary.md``."""
+    assert request.compare is not None
+    console = console or Console()
+    before_dir = request.reports / f"baseline-{request.compare.removeprefix('baseline:')}"
+    before = replace(request, baseline=request.compare, compare=None, reports=before_dir)
+    code_before = run_files(before, console)
+    if code_before in (EXIT_INVALID, EXIT_HARNESS, EXIT_INTERRUPTED):
+        return code_before
+    code = run_files(replace(request, compare=None), console)
+    if code == EXIT_INTERRUPTED:
+        return code
+    before_summary = json.loads((before_dir / "summary.json").read_text(encoding="utf-8"))
+    after_summary = json.loads((request.reports / "summary.json").read_text(encoding="utf-8"))
+    table = chaos_table(before_summary, after_summary, before_summary.get("target", request.compare))
+    summary_md = request.reports / "summary.md"
+    summary_md.write_text(summary_md.read_text(encoding="utf-8") + "\n" + table, encoding="utf-8")
+    console.print(table, markup=False, highlight=False, soft_wrap=True)
+    return code  # the verdict is zen_server's; the baseline's reds are the "before"
+
+
 def run_files(request: RunRequest, console: Console | None = None) -> int:
     console = console or Console()
-    loaded = load_all(request, console)
+    if request.compare is not None:
+        return run_compared(request, console)
+    try:
+        on_baseline = _baseline_plan(request, console)
+    except HarnessError as exc:
+        console.print(f"harness error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        return EXIT_HARNESS
+    loaded = load_all(request, console, on_baseline)
     if loaded is None:
         return EXIT_INVALID
     if request.check_only:
         console.print(f"{len(loaded)} scenario(s) valid")
         return EXIT_OK
     results: list[ScenarioResult] = []
-    target = _target_text(request.target_override)
+    target = on_baseline.baseline.label if on_baseline else _target_text(request.target_override)
     options = RunOptions(
         time_scale=request.time_scale,
         seed=request.seed,
@@ -138,9 +229,12 @@ def run_files(request: RunRequest, console: Console | None = None) -> int:
             "interrupted: the running scenario's rollbacks have run; partial results are not written"
         )
         if results:
-            write_summary(results, request.reports, target=target)
+            write_summary(results, request.reports, target=target, on_baseline=on_baseline)
         return EXIT_INTERRUPTED
-    write_summary(results, request.reports, target=target)
+    write_summary(results, request.reports, target=target, on_baseline=on_baseline)
+    if on_baseline is not None:
+        for skipped in on_baseline.not_applicable:
+            console.print(f"N/A {skipped.name}: {skipped.reason}", markup=False, highlight=False)
     print_verdicts(console, results)
     console.print(f"reports in {request.reports}/ (summary.md)")
     return EXIT_OK if all(r.passed for r in results) else EXIT_RED

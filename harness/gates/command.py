@@ -1,7 +1,10 @@
 """``zen-harness gate PHASE``: measure a phase's gates, print the table, write runs/PHASE/.
 
-Exit status: 0 green (every gate passed), 1 red (a gate failed), 3 incomplete (nothing
-failed but a gate could not be measured), 2 the gates could not be evaluated at all.
+With ``--compare baseline:NAME`` the same gates are measured on that installed baseline
+too (into ``<phase>/baseline-NAME/``) and ``report.md`` ends with a before/after table;
+the exit status stays zen_server's. Exit status: 0 green (every gate passed), 1 red (a
+gate failed), 3 incomplete (nothing failed but a gate could not be measured), 2 the gates
+could not be evaluated at all (or the baseline to compare did not install or start).
 """
 
 from __future__ import annotations
@@ -32,6 +35,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="an HTTP MCP server to gate instead of zen_server ({port}, {python})",
     )
+    parser.add_argument(
+        "--compare",
+        metavar="baseline:NAME",
+        default=None,
+        help="measure that installed baseline too; the report gains a before/after table",
+    )
     parser.add_argument("--junit", type=Path, default=None, help="JUnit XML of a suite run already made")
     parser.add_argument("--coverage-json", type=Path, default=None, help="coverage.py JSON already made")
     parser.add_argument(
@@ -40,6 +49,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from harness.gates.compare import measure_baseline
     from harness.gates.evaluate import run_phase
     from harness.gates.metrics import MeasureContext
     from harness.gates.report import print_result, write_reports
@@ -67,6 +77,15 @@ def run(args: argparse.Namespace) -> int:
     made = stamp(Path.cwd())
     md, _ = write_reports(result, made, out_dir)
     print_result(result)
+    if args.compare:
+        try:
+            compared = measure_baseline(args.compare, gates, args.phase, ctx, frozenset(args.skip), made)
+        except HarnessError as exc:
+            print(f"zen-harness gate: {exc}", file=sys.stderr)
+            return 2
+        with open(md, "a", encoding="utf-8") as report:
+            report.write("\n" + compared + "\n")
+        print(compared)
     print(f"report: {md}")
     return result.exit_code
 

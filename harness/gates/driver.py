@@ -18,7 +18,7 @@ import anyio
 
 from harness.load.mix import ToolMixPlanner
 from harness.load.profile import MixSpec
-from harness.mcp_client import CallOutcome, HttpEndpoint, McpClient
+from harness.mcp_client import CallOutcome, Endpoint, HttpEndpoint, McpClient
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -31,13 +31,15 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 
 
 @asynccontextmanager
-async def sessions(url: str, count: int, *, init_timeout_s: float = 30.0) -> AsyncIterator[list[McpClient]]:
-    """``count`` initialised MCP sessions with the server at ``url``."""
+async def sessions(
+    url: str | Endpoint, count: int, *, init_timeout_s: float = 30.0
+) -> AsyncIterator[list[McpClient]]:
+    """``count`` initialised MCP sessions with the server at ``url`` (or a stdio endpoint:
+    then each session is a server process of its own)."""
+    endpoint = HttpEndpoint(url) if isinstance(url, str) else url
     async with AsyncExitStack() as stack:
         clients = [
-            await stack.enter_async_context(
-                McpClient.connect(HttpEndpoint(url), init_timeout_s=init_timeout_s)
-            )
+            await stack.enter_async_context(McpClient.connect(endpoint, init_timeout_s=init_timeout_s))
             for _ in range(count)
         ]
         yield clients

@@ -14,8 +14,8 @@ from typing import Any
 
 from harness.gates.errors import NotMeasured
 from harness.gates.metrics.base import MeasureContext
+from harness.launcher import ZEN_HTTP_COMMAND, FakeProviders, HttpServerProcess, LaunchError
 from harness.load.errors import LoadError
-from harness.load.target import ZEN_HTTP_COMMAND, FakeProviders, HttpServerProcess
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,11 @@ def serving(
     server_env: Mapping[str, str] | None = None,
 ) -> Iterator[Running]:
     """Fakes + server for one measurement; the server's log is ``<out>/logs/<name>.server.log``."""
+    if ctx.baseline is not None:
+        raise NotMeasured(
+            f"not applicable to {ctx.baseline.label}: this measurement needs the server over HTTP "
+            "(one process, its /metrics), and the baseline speaks stdio only"
+        )
     log = ctx.out_dir / "logs" / f"{name}.server.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     log.unlink(missing_ok=True)
@@ -51,5 +56,5 @@ def serving(
             command = ctx.server_command or list(ZEN_HTTP_COMMAND)
             with HttpServerProcess(command, env=env, log_path=log) as server:
                 yield Running(server, fakes)
-    except LoadError as exc:
+    except (LaunchError, LoadError) as exc:
         raise NotMeasured(f"the server under test did not start: {exc}") from exc

@@ -17,7 +17,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, ResponseError
@@ -88,14 +88,19 @@ class RedisStore:
     @classmethod
     def from_settings(cls, settings: Settings, observer: Observer | None = None) -> RedisStore:
         timeout = settings.zen_redis_op_timeout_s
-        client = Redis.from_url(
+        # A blocking pool: at the connection cap a call waits (within its timeout) for a free
+        # connection; the plain pool fails with "Too many connections", which under a burst
+        # would count against Redis and open the breaker though Redis is fine.
+        pool = BlockingConnectionPool.from_url(
             settings.redis_url,
+            max_connections=settings.zen_redis_max_connections,
+            timeout=timeout,
             socket_connect_timeout=timeout,
             socket_timeout=timeout,
             # Retries are ours (one, idempotent, within the deadline), never redis-py's hidden ones.
             retry=Retry(NoBackoff(), 0),
-            max_connections=settings.zen_redis_max_connections,
         )
+        client = Redis(connection_pool=pool)
         return cls(
             client,
             prefix=settings.zen_redis_prefix,
@@ -122,7 +127,7 @@ class RedisStore:
         self._publish_breaker()
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._client.aclose(close_connection_pool=True)
 
     # --- ConversationStore ------------------------------------------------------------
     async def get(self, thread_id: str) -> Thread:

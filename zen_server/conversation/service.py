@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from zen_server.config import Settings
+from zen_server.conversation.exchange import ConversationReader, ExchangeDraft
 from zen_server.conversation.types import ConversationStore, Thread, Turn
 from zen_server.errors import ThreadNotFoundError
 from zen_server.observability.events import NullObserver, Observer
 from zen_server.providers.types import ModelResponse
-from zen_server.tools.base import ConversationReader, ExchangeDraft
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ class ToolCallFinished:
     error_type: str | None = None
     error_message: str | None = None
     continuation_id: str | None = None
+    cached: bool = False  # the model's answer came from the response cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,18 @@ class ProviderAttempt:
     status: str  # "ok", an HTTP status code as text, "timeout", "connect_error", "malformed"
     duration_s: float
     request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeploymentAttempt:
+    """One attempt on a deployment of ZEN_DEPLOYMENTS (beside its ProviderAttempt)."""
+
+    deployment: str
+    region: str
+    model: str
+    status: str  # as ProviderAttempt's
+    duration_s: float
+    ejected_for_s: float | None = None  # this outcome ejected the deployment for so long
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +123,7 @@ Event = (
     ToolCallStarted
     | ToolCallFinished
     | ProviderAttempt
+    | DeploymentAttempt
     | BreakerTransition
     | RetryScheduled
     | FallbackTaken

@@ -16,6 +16,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from zen_server.observability.events import (
     BreakerState,
     BreakerTransition,
+    DeploymentAttempt,
     Event,
     FallbackTaken,
     ProviderAttempt,
@@ -75,6 +76,30 @@ class PrometheusObserver:
             buckets=PROVIDER_BUCKETS,
             registry=r,
         )
+        self.deployment_requests = Counter(
+            "zen_deployment_requests_total",
+            "Attempts per deployment of ZEN_DEPLOYMENTS, by outcome (share: its rate over the sum).",
+            ["deployment", "region", "status"],
+            registry=r,
+        )
+        self.deployment_ejections = Counter(
+            "zen_deployment_ejections_total",
+            "Outlier ejections per deployment.",
+            ["deployment", "region"],
+            registry=r,
+        )
+        self.deployment_in_flight = Gauge(
+            "zen_deployment_in_flight",
+            "Attempts in flight per deployment.",
+            ["deployment", "region"],
+            registry=r,
+        )
+        self.deployment_latency = Gauge(
+            "zen_deployment_ewma_latency_seconds",
+            "Peak-EWMA latency the router sees per deployment.",
+            ["deployment", "region"],
+            registry=r,
+        )
         self.in_flight = Gauge("zen_in_flight_requests", "Tool calls running now.", registry=r)
         self.queued = Gauge("zen_queued_requests", "Tool calls waiting for admission.", registry=r)
         self.provider_in_flight = Gauge(
@@ -119,6 +144,11 @@ class PrometheusObserver:
             "Conversation store breaker: 0 closed, 1 half open, 2 open.",
             registry=r,
         )
+        self.store_tombstone_bytes = Gauge(
+            "zen_store_tombstone_bytes",
+            "Bytes held by the store's ring of evicted thread ids (fixed at start-up).",
+            registry=r,
+        )
         self.evictions = Counter(
             "zen_evictions_total", "Conversation threads evicted, by reason.", ["reason"], registry=r
         )
@@ -157,6 +187,10 @@ class PrometheusObserver:
         elif isinstance(event, ProviderAttempt):
             child(self.provider_requests, event.provider, event.model, event.status).inc()
             child(self.provider_duration, event.provider, event.model).observe(event.duration_s)
+        elif isinstance(event, DeploymentAttempt):
+            child(self.deployment_requests, event.deployment, event.region, event.status).inc()
+            if event.ejected_for_s is not None:
+                child(self.deployment_ejections, event.deployment, event.region).inc()
         elif isinstance(event, BreakerTransition):
             child(self.breaker_transitions, event.key, event.to_state).inc()
             child(self.breaker_state, event.key).set(BREAKER_STATE_VALUES[event.to_state])
@@ -182,6 +216,11 @@ class PrometheusObserver:
             self.queued.set(value)
         elif name == "provider_in_flight":
             self._child(self.provider_in_flight, labels.get("provider", "unknown")).set(value)
+        elif name in ("deployment_in_flight", "deployment_ewma_latency_seconds"):
+            metric = self.deployment_in_flight if name == "deployment_in_flight" else self.deployment_latency
+            self._child(metric, labels.get("deployment", "unknown"), labels.get("region", "unknown")).set(
+                value
+            )
         elif name == "breaker_state":
             self._child(self.breaker_state, labels.get("key", "unknown")).set(value)
         elif name == "store_threads":
@@ -190,6 +229,8 @@ class PrometheusObserver:
             self.store_bytes.set(value)
         elif name == "store_breaker_state":
             self.store_breaker.set(value)
+        elif name == "store_tombstone_bytes":
+            self.store_tombstone_bytes.set(value)
         elif name == "process_rss_bytes":
             self.rss.set(value)
         elif name == "event_loop_lag_seconds":

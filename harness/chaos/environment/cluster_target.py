@@ -9,19 +9,18 @@ HAProxy and redis-server missing is a start error that says what to install.
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Awaitable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
 import psutil
 
-from harness.chaos.environment.target import SCRUBBED_ENV, fill
 from harness.chaos.errors import ActionError, EnvironmentStartError
 from harness.chaos.scenario import TargetSpec
 from harness.chaos.sessions import SessionPool
 from harness.cluster.cluster import Cluster
 from harness.errors import ClusterError
+from harness.launcher import fill, server_environment
 from harness.mcp_client import Endpoint, HttpEndpoint
 
 T = TypeVar("T")
@@ -35,9 +34,9 @@ class ClusterTarget:
     ) -> None:
         self.spec = spec
         values = dict(placeholders)
-        merged = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
-        merged.update({k: fill(v, values) for k, v in env.items()})
-        merged.update({k: fill(v, values) for k, v in spec.env.items()})
+        wiring = {k: fill(v, values) for k, v in env.items()}
+        wiring.update({k: fill(v, values) for k, v in spec.env.items()})
+        merged = server_environment(wiring)  # real provider settings never reach an instance
         redis_url = merged.pop("REDIS_URL", "")
         prefix = merged.pop("ZEN_REDIS_PREFIX", "zen:")
         self.cluster = Cluster(

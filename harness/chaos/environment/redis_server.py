@@ -150,6 +150,17 @@ def _text(value: bytes | str) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
+async def connections_received(port: int) -> int:
+    """How many client connections this redis-server accepted since it started (INFO stats):
+    above the server's pool size, the difference is reconnects after resets and outages."""
+    client = aioredis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=2, socket_timeout=5)
+    try:
+        stats = await client.info("stats")
+    finally:
+        await client.aclose()
+    return int(stats.get("total_connections_received", 0))
+
+
 class NoRedis:
     """The ``RedisControl`` of a scenario without a ``redis:`` section: every action is refused."""
 
@@ -163,4 +174,4 @@ class NoRedis:
         return None
 
 
-__all__ = ["NoRedis", "RedisServer", "free_port"]
+__all__ = ["NoRedis", "RedisServer", "connections_received", "free_port"]

@@ -16,6 +16,7 @@ from harness.chaos.hypotheses import (
     recovery,
     store_integrity,
     throughput,
+    traffic,
 )
 from harness.chaos.hypotheses.base import HYPOTHESES, HypothesisSpec, Verdict, register
 
@@ -36,4 +37,5 @@ __all__ = [
     "register",
     "store_integrity",
     "throughput",
+    "traffic",
 ]

@@ -95,4 +95,5 @@ class StoreIntegrity(HypothesisSpec):
             checked=checked,
             stored_threads=len(stored),
             stored_turns=sum(everywhere.values()),
+            redis_connections=run.store_connections,
         )

@@ -10,7 +10,7 @@ import importlib
 from collections.abc import Callable
 from typing import Any, cast
 
-from harness.gates.errors import GatesFileError
+from harness.gates.errors import GatesFileError, NotMeasured
 from harness.gates.metrics.base import MeasureContext, Measurement, MeasureParams
 
 _KINDS: dict[str, str] = {
@@ -24,6 +24,7 @@ _KINDS: dict[str, str] = {
     "coverage": "harness.gates.metrics.coverage",
     "cluster_concurrency": "harness.gates.metrics.cluster_concurrency",
     "pending": "harness.gates.metrics.pending",
+    "routing": "harness.gates.metrics.routing",
 }
 
 MeasureFn = Callable[[Any, MeasureContext], Measurement]
@@ -48,8 +49,19 @@ def validate_params(name: str, params: dict[str, Any]) -> MeasureParams:
         raise GatesFileError(f"measurement {name!r}: {exc}") from exc
 
 
+# Kinds with a form for a baseline (``ctx.baseline``): the others measure zen_server's own
+# process, code or suite, which a pip-installed baseline does not offer the same way.
+BASELINE_KINDS: frozenset[str] = frozenset({"concurrency", "chaos", "file_lines"})
+
+
 def measure(name: str, params: dict[str, Any], ctx: MeasureContext) -> Measurement:
-    module = _module(str(params.get("kind")))
+    kind = str(params.get("kind"))
+    if ctx.baseline is not None and kind not in BASELINE_KINDS:
+        raise NotMeasured(
+            f"not applicable to {ctx.baseline.label}: a {kind} measurement needs the server over "
+            "HTTP (one process, its /metrics) or this repository's own code and tests"
+        )
+    module = _module(kind)
     fn: MeasureFn = module.measure
     return fn(validate_params(name, params), ctx)
 

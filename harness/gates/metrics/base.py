@@ -17,6 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from harness.baseline.registry import Baseline
+
 Figure = float | int | None
 
 
@@ -34,6 +36,7 @@ class MeasureContext:
     server_command: list[str] | None = None  # an HTTP MCP server instead of zen_server ({port})
     junit: Path | None = None  # results of a test run already made (phase2's suite gate)
     coverage_json: Path | None = None  # coverage.py JSON already made (coverage gate)
+    baseline: Baseline | None = None  # measure this installed baseline (over stdio) instead
     log: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr, flush=True))
 
     @property

@@ -3,7 +3,8 @@
 Runs the named scenario files in one chaos run, in its own process, with the reports in
 ``<out>/chaos/``, and reads its ``summary.json``. Figures: ``scenarios`` run, ``failed``
 (red or errored scenarios) and ``passed``. A missing scenario file, or no summary, is
-``NotMeasured``: a scenario that did not run is never green.
+``NotMeasured``: a scenario that did not run is never green. On a baseline, scenarios
+whose fault wiring cannot apply are counted in ``not_applicable`` and listed in the notes.
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ def measure(params: Params, ctx: MeasureContext) -> Measurement:
     summary_path.unlink(missing_ok=True)
     command = [ctx.python, "-m", "harness.chaos", *map(str, files), "--reports", str(reports)]
     command += ["--time-scale", f"{params.time_scale:g}"]
-    if ctx.server_command:
+    if ctx.baseline is not None:
+        command += ["--target", f"baseline:{ctx.baseline.name}"]
+    elif ctx.server_command:
         command += ["--target-command", " ".join(ctx.server_command), "--target-transport", "http"]
     started = time.monotonic()
     budget = params.budget_s * params.time_scale + BUDGET_MARGIN_S
@@ -76,12 +79,23 @@ def measure(params: Params, ctx: MeasureContext) -> Measurement:
     summary = json.loads(summary_path.read_text())
     rows = summary.get("scenarios", [])
     failed = [row for row in rows if not row.get("passed")]
+    not_applicable = summary.get("not_applicable", [])
+    if not rows and not_applicable:
+        raise NotMeasured(
+            "not applicable: " + "; ".join(f"{r['name']}: {r['reason']}" for r in not_applicable)
+        )
     return Measurement(
-        values={"scenarios": len(rows), "failed": len(failed), "passed": len(rows) - len(failed)},
+        values={
+            "scenarios": len(rows),
+            "failed": len(failed),
+            "passed": len(rows) - len(failed),
+            "not_applicable": len(not_applicable),
+        },
         details={"scenarios": rows, "exit_code": exit_code, "reports": str(reports)},
         notes=[
             f"{row['name']}: red ({', '.join(row.get('failed') or row.get('errors') or [])})"
             for row in failed
-        ],
+        ]
+        + [f"{row['name']}: not applicable ({row['reason']})" for row in not_applicable],
         duration_s=time.monotonic() - started,
     )

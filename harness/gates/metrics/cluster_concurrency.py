@@ -26,9 +26,7 @@ from harness.gates import plots
 from harness.gates.driver import burst, percentile, sessions
 from harness.gates.errors import NotMeasured
 from harness.gates.metrics.base import MeasureContext, Measurement, MeasureParams
-from harness.load.target import FakeProviders
-
-SCRUBBED = ("OPENAI_API_KEY", "GEMINI_API_KEY", "XAI_API_KEY", "OPENROUTER_API_KEY", "CUSTOM_API_URL")
+from harness.launcher import FakeProviders, server_environment
 
 
 class Params(MeasureParams):
@@ -109,8 +107,8 @@ def measure(params: Params, ctx: MeasureContext) -> Measurement:
         FakeProviders(behaviour, ("openai",)) as fakes,
         tempfile.TemporaryDirectory(prefix="zen-gate-") as tmp,
     ):
-        env = {k: v for k, v in os.environ.items() if k not in SCRUBBED and not k.startswith("ZEN_")}
-        env |= fakes.env() | {"LOG_LEVEL": "WARNING"} | params.server_env
+        base = {k: v for k, v in os.environ.items() if not k.startswith("ZEN_")}
+        env = server_environment(fakes.env() | {"LOG_LEVEL": "WARNING"} | params.server_env, base=base)
         control = fakes.fakes["openai"].control
         rows = []
         for instances in (params.instances, 1):

@@ -10,12 +10,14 @@ level: ``completed``, ``errors``, ``p50_s``/``p95_s``/``p99_s``/``max_s``, ``wal
 from __future__ import annotations
 
 import time
+from contextlib import AbstractContextManager
 from typing import Any, Literal
 
 import anyio
 from pydantic import Field
 
 from harness.gates import plots
+from harness.gates.baseline_stack import BaselineRunning, baseline_serving
 from harness.gates.driver import burst, percentile, sessions
 from harness.gates.metrics.base import MeasureContext, Measurement, MeasureParams
 from harness.gates.stack import Running, serving
@@ -71,11 +73,15 @@ def _level_row(
     }
 
 
-async def _run_levels(params: Params, running: Running, workdir: str, rows: list[dict[str, Any]]) -> None:
+async def _run_levels(
+    params: Params, running: Running | BaselineRunning, workdir: str, rows: list[dict[str, Any]]
+) -> None:
     """Fill ``rows`` level by level (so figures already made survive a failing teardown)."""
     control = running.fakes.fakes["openai"].control
     order = [params.concurrent, *sorted(set(params.levels) - {params.concurrent})]
-    async with sessions(running.url, params.sessions) as clients:
+    target = running.url if isinstance(running, Running) else running.endpoint()
+    init_timeout_s = 30.0 if isinstance(running, Running) else 90.0  # a baseline process per session
+    async with sessions(target, params.sessions, init_timeout_s=init_timeout_s) as clients:
         await _warm(clients, params, workdir)
         for level in order:
             await anyio.to_thread.run_sync(control.reset)
@@ -89,7 +95,9 @@ async def _run_levels(params: Params, running: Running, workdir: str, rows: list
             if rows[-1]["errors"]:
                 # A saturated server may still be working through abandoned calls; closing
                 # the sessions would wait for it, so it is stopped first (figures are in).
-                await anyio.to_thread.run_sync(lambda: running.server.stop(SATURATED_STOP_S))
+                # (A baseline's stdio processes end when their sessions close.)
+                if isinstance(running, Running):
+                    await anyio.to_thread.run_sync(running.server.stop, SATURATED_STOP_S)
                 break
 
 
@@ -98,13 +106,30 @@ async def _warm(clients: list[McpClient], params: Params, workdir: str) -> None:
     await clients[0].call("chat", _arguments(params, workdir)(-1), timeout_s=params.call_timeout_s)
 
 
+def _serving(
+    params: Params, ctx: MeasureContext, behaviour: dict[str, Any], workdir: str
+) -> AbstractContextManager[Running | BaselineRunning]:
+    if ctx.baseline is None:
+        return serving(ctx, "concurrency", behaviour=behaviour, server_env=params.server_env)
+    logs = ctx.out_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    return baseline_serving(
+        ctx.baseline,
+        "concurrency",
+        behaviour=behaviour,
+        models=[params.model],
+        workdir=workdir,
+        logs=str(logs),
+    )
+
+
 def measure(params: Params, ctx: MeasureContext) -> Measurement:
     behaviour = {"latency": {"fixed_ms": params.provider_latency_ms}}
     started = time.monotonic()
     workdir = str(ctx.out_dir.resolve())
     rows: list[dict[str, Any]] = []
     teardown_error: str | None = None
-    with serving(ctx, "concurrency", behaviour=behaviour, server_env=params.server_env) as running:
+    with _serving(params, ctx, behaviour, workdir) as running:
         try:
             anyio.run(_run_levels, params, running, workdir, rows)
         except Exception as exc:  # closing sessions to a stopped server; figures may be complete

@@ -1,4 +1,7 @@
-"""Lines of a source file (``server.py`` under 500), with the package's biggest modules plotted."""
+"""Lines of a source file (``server.py`` under 500), with the package's biggest modules plotted.
+
+On a baseline (``--compare baseline:NAME``), the module of the same name its pip install
+put at the top of site-packages (the upstream ships ``server.py`` there)."""
 
 from __future__ import annotations
 
@@ -26,8 +29,25 @@ def count_lines(path: Path) -> int:
         return sum(1 for _ in handle)
 
 
+def _baseline_file(params: Params, ctx: MeasureContext) -> Path:
+    """The same file in a baseline: a pip-installed server's top-level module of that name."""
+    assert ctx.baseline is not None
+    name = Path(params.path).name
+    found = sorted((ctx.baseline.folder / "venv").glob(f"lib/python*/site-packages/{name}"))
+    if not found:
+        raise NotMeasured(f"not applicable to {ctx.baseline.label}: it installs no top-level {name}")
+    return found[0]
+
+
 def measure(params: Params, ctx: MeasureContext) -> Measurement:
     started = time.monotonic()
+    if ctx.baseline is not None:
+        target = _baseline_file(params, ctx)
+        return Measurement(
+            values={"lines": count_lines(target), "largest_module_lines": None},
+            details={"path": str(target)},
+            duration_s=time.monotonic() - started,
+        )
     target = ctx.repo_root / params.path
     if not target.is_file():
         raise NotMeasured(f"{target} does not exist")
