@@ -56,7 +56,7 @@ class PhaseResult:
 
     @property
     def verdict(self) -> PhaseVerdict:
-        verdicts = {o.verdict for o in self.outcomes if not (o.gate.pending and o.verdict == "not measured")}
+        verdicts = {o.verdict for o in self.outcomes}
         if "fail" in verdicts:
             return "red"
         return "green" if verdicts == {"pass"} else "incomplete"

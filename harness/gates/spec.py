@@ -38,9 +38,6 @@ class GateSpec(_Strict):
     target: float
     unit: str = ""
     plan: str = ""  # the improvement plan's wording of the metric, for the report
-    # The feature it measures has not landed (a "pending" measurement): reported as not
-    # measured, never as a pass, and left out of the phase verdict until it lands.
-    pending: bool = False
 
     def holds(self, measured: float) -> bool:
         return OPS[self.op](measured, self.target)

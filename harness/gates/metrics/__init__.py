@@ -23,7 +23,7 @@ _KINDS: dict[str, str] = {
     "test_suite": "harness.gates.metrics.test_suite",
     "coverage": "harness.gates.metrics.coverage",
     "cluster_concurrency": "harness.gates.metrics.cluster_concurrency",
-    "pending": "harness.gates.metrics.pending",
+    "cluster_cache": "harness.gates.metrics.cluster_cache",
     "routing": "harness.gates.metrics.routing",
 }
 

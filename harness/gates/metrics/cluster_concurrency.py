@@ -40,7 +40,7 @@ class Params(MeasureParams):
     server_env: dict[str, str] = Field(default_factory=dict)
 
 
-def _missing_tools() -> list[str]:
+def missing_tools() -> list[str]:
     from harness.cluster.haproxy import haproxy_executable
     from harness.errors import ClusterToolMissing
 
@@ -97,7 +97,7 @@ async def _burst_on(instances: int, params: Params, env: dict[str, str], workdir
 
 
 def measure(params: Params, ctx: MeasureContext) -> Measurement:
-    missing = _missing_tools()
+    missing = missing_tools()
     if missing:
         names = " ".join(missing)
         raise NotMeasured(f"the cluster needs {names}: install it (Debian/Ubuntu: apt-get install {names})")
