@@ -124,6 +124,13 @@ def phase1(session: nox.Session) -> None:
 
 
 @nox.session
+def phase3(session: nox.Session) -> None:
+    """Phase-3 gates: the cluster scenarios, concurrency across instances (needs haproxy, redis-server)."""
+    _venv(session)
+    _run(session, "zen-harness", "gate", "phase3", *session.posargs)
+
+
+@nox.session
 def phase2(session: nox.Session) -> None:
     """Phase-2 gates (server.py lines, tools incompatible with upstream, whole suite green)."""
     _venv(session)

@@ -22,6 +22,8 @@ _KINDS: dict[str, str] = {
     "tools_compat": "harness.gates.metrics.tools_compat",
     "test_suite": "harness.gates.metrics.test_suite",
     "coverage": "harness.gates.metrics.coverage",
+    "cluster_concurrency": "harness.gates.metrics.cluster_concurrency",
+    "cluster_cache": "harness.gates.metrics.cluster_cache",
     "routing": "harness.gates.metrics.routing",
 }
 
