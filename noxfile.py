@@ -109,6 +109,13 @@ def leaks(session: nox.Session) -> None:
     _run(session, "zen-harness", "leaks", *(session.posargs or ["soak", "--time-scale", "0.2"]))
 
 
+@nox.session(name="soak-long")
+def soak_long(session: nox.Session) -> None:
+    """30-minute plateau soak under memray, store held at 100 threads: growth from minute 5 < 5 MB."""
+    _venv(session)
+    _run(session, "zen-harness", "leaks", "soak-long", "--limit-mb", "5", *session.posargs)
+
+
 @nox.session
 def phase1(session: nox.Session) -> None:
     """Phase-1 gates (100 concurrent, memory growth, monitoring, chaos); -- --full for the 5-min soak."""
@@ -121,6 +128,13 @@ def phase2(session: nox.Session) -> None:
     """Phase-2 gates (server.py lines, tools incompatible with upstream, whole suite green)."""
     _venv(session)
     _run(session, "zen-harness", "gate", "phase2", *session.posargs)
+
+
+@nox.session
+def phase4(session: nox.Session) -> None:
+    """Phase-4 gates (routing strategy table on three deployments, routing overhead)."""
+    _venv(session)
+    _run(session, "zen-harness", "gate", "phase4", *session.posargs)
 
 
 @nox.session
@@ -159,3 +173,23 @@ def reference(session: nox.Session) -> None:
     _run(session, "zen-harness", "run", "scenarios/", success_codes=[0, 1])
     _run(session, "zen-harness", "gate", "phase1", success_codes=[0, 1])
     _run(session, "zen-harness", "reference")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Hot-path micro-benchmarks (pytest-benchmark) against benchmarks/baseline.json; into runs/bench/.
+
+    Fails when a median is more than the report's tolerance (2x) above the baseline's; pass
+    ``-- --quick`` for one round each (they run, nothing is compared), as .ci/run does.
+    """
+    _venv(session)
+    if "--quick" in session.posargs:
+        _run(session, "pytest", "-q", "benchmarks/micro", "--benchmark-disable")
+        return
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    os.makedirs("runs/bench", exist_ok=True)
+    result = f"runs/bench/{commit or 'unknown'}.json"
+    _run(session, "pytest", "-q", "benchmarks/micro", f"--benchmark-json={result}", *session.posargs)
+    _run(session, "python", "-m", "harness.bench_report", "compare", result)

@@ -1,7 +1,8 @@
-"""The fakes package's one exception tree.
+"""The fakes package's one exception tree (tests/test_error_trees.py renders it from the classes).
 
 FakesError                      base of everything the fakes raise on purpose
 ├── BehaviourError (ValueError) a behaviour spec, file or CLI argument is invalid
+├── ProviderRequestError        a request sent to a fake is malformed for its API (answered 400)
 ├── FakeServerError             a fake server could not start or stop in time
 └── ControlError                the control API refused a call (carries the status)
 """

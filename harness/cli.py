@@ -22,6 +22,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "harness.gates.command",  # zen-harness gate
     "harness.fuzz.command",  # zen-harness fuzz
     "harness.reference",  # zen-harness reference
+    "harness.cluster.command",  # zen-harness cluster
     "harness.baseline.command",  # zen-harness baseline
     "harness.baseline.compare",  # zen-harness compare
 )

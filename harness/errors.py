@@ -1,4 +1,5 @@
-"""The harness package's one exception tree.
+"""The harness package's one exception tree (tests/test_error_trees.py renders each drawing from
+the classes, here and in every area's errors.py, so none can drift).
 
 Every error the harness raises on purpose is a leaf of ``HarnessError``::
 
@@ -10,6 +11,8 @@ Every error the harness raises on purpose is a leaf of ``HarnessError``::
     │       ├── ToxiproxyNotFound      404: no such proxy or toxic
     │       └── ToxiproxyConflict      409: a proxy or toxic with that name already exists
     ├── ProxyConfigError               a ``--config`` file for the embedded proxy is unreadable or invalid
+    ├── ClusterError                   the cluster (instances, HAProxy, Redis) could not start or act
+    │   └── ClusterToolMissing         haproxy or redis-server is not installed (says what to install)
     └── ReferenceRefused               a run cannot stand as the committed reference (zen-harness reference)
 
 Other harness areas add their leaves under ``HarnessError``.
@@ -69,6 +72,14 @@ class ToxiproxyConflict(ToxiproxyAPIError):
 
 class ProxyConfigError(HarnessError):
     """The embedded proxy's --config file could not be read or is not a JSON list of proxies."""
+
+
+class ClusterError(HarnessError):
+    """The cluster could not be started, or an action on it (kill, drain, restart) failed."""
+
+
+class ClusterToolMissing(ClusterError):
+    """A program the cluster needs (haproxy, redis-server) is not installed; the message says how."""
 
 
 def api_error_for(message: str, status: int) -> ToxiproxyAPIError:

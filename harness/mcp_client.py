@@ -18,7 +18,6 @@ A stdio server is started through ``sh`` so its pid is known for kill -9 and RSS
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
@@ -35,6 +34,8 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
+from harness.launcher.environment import server_environment
+
 __all__ = [
     "CallOutcome",
     "Endpoint",
@@ -43,6 +44,10 @@ __all__ = [
     "OutcomeKind",
     "StdioEndpoint",
 ]
+
+# What the SDK raises when the server answered 404 for the session id (server-side text,
+# or the SDK's own stand-in when the 404 carried no JSON-RPC body).
+SESSION_GONE_MESSAGES = frozenset({"Session not found", "Session terminated"})
 
 OutcomeKind = Literal["ok", "tool_error", "protocol_error", "timeout", "transport_error"]
 FAILURE_KINDS: frozenset[str] = frozenset({"tool_error", "protocol_error", "timeout", "transport_error"})
@@ -56,7 +61,8 @@ class StdioEndpoint:
     args: tuple[str, ...] = ()
     env: Mapping[str, str] = field(default_factory=dict)
     cwd: str | None = None
-    inherit_env: bool = True  # the full environment, so PATH/venv/HOME-based config works
+    # Our environment (so PATH/venv/HOME-based config works) without real provider settings.
+    inherit_env: bool = True
     stderr_path: str | None = None  # where the server's stderr goes (default: ours)
 
 
@@ -80,6 +86,9 @@ class CallOutcome:
     latency_s: float
     text: str = ""
     error: str | None = None
+    # The server said the session does not exist (HTTP 404): the request was never run, and
+    # the spec tells the client to open a new session (behind a balancer: on another instance).
+    session_gone: bool = False
 
     @property
     def ok(self) -> bool:
@@ -134,7 +143,7 @@ class McpClient:
             return
         with tempfile.TemporaryDirectory(prefix="mcp-client-") as tmp:
             pid_file = Path(tmp) / "pid"
-            params = _stdio_parameters(endpoint, pid_file)
+            params = stdio_parameters(endpoint, pid_file)
             with ExitStack() as files:
                 errlog = _errlog(endpoint.stderr_path, files)
                 async with (
@@ -155,8 +164,10 @@ class McpClient:
         """Call ``tool``; every failure becomes an outcome kind, never an exception."""
         started = time.monotonic()
 
-        def done(kind: OutcomeKind, text: str = "", error: str | None = None) -> CallOutcome:
-            return CallOutcome(tool, kind, started, time.monotonic() - started, text, error)
+        def done(
+            kind: OutcomeKind, text: str = "", error: str | None = None, gone: bool = False
+        ) -> CallOutcome:
+            return CallOutcome(tool, kind, started, time.monotonic() - started, text, error, gone)
 
         try:
             # The SDK's own timeout sends the courtesy cancel; fail_after is the hard bound.
@@ -165,6 +176,8 @@ class McpClient:
         except TimeoutError:
             return done("timeout", error=f"no answer within {timeout_s:g}s")
         except MCPError as exc:
+            if str(exc) in SESSION_GONE_MESSAGES:
+                return done("transport_error", error=f"session gone: {exc}", gone=True)
             if exc.code == mcp_types.CONNECTION_CLOSED:
                 return done("transport_error", error=str(exc) or "connection closed")
             if exc.code == mcp_types.REQUEST_TIMEOUT:
@@ -179,9 +192,9 @@ class McpClient:
         return done(kind, text, text[:300] if kind != "ok" else None)
 
 
-def _stdio_parameters(endpoint: StdioEndpoint, pid_file: Path) -> StdioServerParameters:
-    env = dict(os.environ) if endpoint.inherit_env else {}
-    env.update(endpoint.env)
+def stdio_parameters(endpoint: StdioEndpoint, pid_file: Path) -> StdioServerParameters:
+    """How the SDK client starts the server: its argv (pid recorded) and its whole environment."""
+    env = server_environment(endpoint.env) if endpoint.inherit_env else dict(endpoint.env)
     # sh records its pid then execs the server, so the pid is the server's own.
     script = 'echo $$ > "$0"; exec "$@"'
     return StdioServerParameters(

@@ -75,3 +75,34 @@ def test_zen_harness_run_accepts_what_nox_passes() -> None:
         Path("scenarios/hanging-provider.yaml")
     ]
     assert parser.parse_args(["run", "hanging-provider", "--quick"]).quick
+
+
+def test_bench_saves_the_run_under_runs_and_compares_it_with_the_baseline(
+    noxfile: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    session = RecordingSession()
+    noxfile.bench(session)
+    (pytest_tool, *pytest_args), (python_tool, *report_args) = session.runs
+    assert pytest_tool == str(noxfile.BIN / "pytest")
+    assert python_tool == str(noxfile.BIN / "python")
+    saved = next(a for a in pytest_args if a.startswith("--benchmark-json=")).split("=", 1)[1]
+    assert saved.startswith("runs/bench/") and saved.endswith(".json")
+    assert "benchmarks/micro" in pytest_args
+    assert report_args == ["-m", "harness.bench_report", "compare", saved]
+
+
+def test_bench_quick_runs_each_benchmark_once_without_comparing(noxfile: ModuleType) -> None:
+    session = RecordingSession("--quick")
+    noxfile.bench(session)
+    ((tool, *args),) = session.runs
+    assert tool == str(noxfile.BIN / "pytest")
+    assert "--benchmark-disable" in args
+
+
+def test_soak_long_runs_the_plateau_profile_under_memray_with_its_5_mb_goal(noxfile: ModuleType) -> None:
+    session = RecordingSession("--time-scale", "0.1")
+    noxfile.soak_long(session)
+    ((tool, *args),) = session.runs
+    assert tool == str(noxfile.BIN / "zen-harness")
+    assert args == ["leaks", "soak-long", "--limit-mb", "5", "--time-scale", "0.1"]

@@ -54,7 +54,8 @@ async def run_stdio(app: ZenApp) -> None:
         if settings.zen_ops_port is not None:
             ops = await run_ops_listener(app.ops_routes(), settings.zen_ops_port)
             logger.info("ops endpoints on %s", ops.url)
-        await serve_stdio(build_mcp_server(ZenAppBackend(app)))
+        server = build_mcp_server(ZenAppBackend(app))
+        await serve_stdio(server, drain=app.drain, drain_timeout_s=settings.zen_drain_timeout_s)
     finally:
         if ops is not None:
             await ops.aclose()
@@ -63,10 +64,20 @@ async def run_stdio(app: ZenApp) -> None:
 
 async def run_http(app: ZenApp, host: str, port: int) -> None:
     server = build_mcp_server(ZenAppBackend(app))
-    asgi = build_http_app(server, app.settings, host=host, extra_routes=app.ops_routes())
+    settings = app.settings
+    asgi = build_http_app(
+        server, settings, host=host, extra_routes=app.ops_routes(), draining=lambda: app.drain.draining
+    )
     await app.start(transport="http", host=host, port=port)
     try:
-        await serve_http(asgi, host=host, port=port, header_timeout_s=app.settings.zen_http_header_timeout_s)
+        await serve_http(
+            asgi,
+            host=host,
+            port=port,
+            header_timeout_s=settings.zen_http_header_timeout_s,
+            drain=app.drain,
+            drain_timeout_s=settings.zen_drain_timeout_s,
+        )
     finally:
         await app.aclose()
 

@@ -9,11 +9,13 @@ plan's names (MAX_CONCURRENT_REQUESTS, MEMORY_LIMIT_MB, DISTRIBUTED_MODE, REDIS_
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
@@ -21,6 +23,20 @@ from zen_server.errors import ConfigurationError
 from zen_server.provider_table import PROVIDERS, setting_value
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def mask_url_password(url: str) -> str:
+    """``url`` with its password (if any) replaced by ``***``: safe to print, log or audit."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user, has_password, _ = userinfo.partition(":")
+    masked = f"{user}:***" if has_password else (userinfo if not userinfo else "***")
+    return urlunsplit((parts.scheme, f"{masked}@{host}", parts.path, parts.query, parts.fragment))
+
+
 # ``name=number`` maps read from one variable: parsed here, never by hand at the point of use.
 NumberMap = Annotated[dict[str, float], NoDecode]
 
@@ -147,6 +163,7 @@ class Settings(BaseSettings):
     zen_allowed_roots: str | None = None  # comma separated dirs; unset = anywhere the deny list allows
     zen_file_io_threads: int = Field(default=4, ge=1, le=64)
     zen_file_read_timeout_s: float = Field(default=10.0, gt=0)
+    zen_file_cache_mb: int = Field(default=64, ge=0, le=65536)  # 0 turns the file content cache off
     zen_max_image_mb: int = Field(default=20, ge=1, le=100)
     zen_http_max_sessions: int = Field(default=1000, ge=1)
     zen_http_sessions_per_client: int = Field(default=32, ge=1)
@@ -154,20 +171,54 @@ class Settings(BaseSettings):
     zen_http_unused_session_s: float = Field(default=60.0, gt=0)
     zen_http_header_timeout_s: float = Field(default=10.0, gt=0)
     zen_http_body_timeout_s: float = Field(default=30.0, gt=0)
-    zen_redis_prefix: str = "zen:"
+    # SIGTERM (or stdin EOF): how long in-flight calls may take to finish before the exit.
+    zen_drain_timeout_s: float = Field(default=30.0, ge=0)
+    zen_redis_prefix: str = Field(default="zen:", min_length=1, max_length=64)
+    zen_redis_op_timeout_s: float = Field(default=0.5, gt=0, le=30)  # each Redis operation, per attempt
+    zen_redis_max_connections: int = Field(default=64, ge=1)
+    zen_store_max_turn_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)  # Redis store: one turn
+    zen_store_max_thread_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)  # Redis store: one thread
+    # Caching (README "Caching"): the response cache is off unless asked for.
+    zen_response_cache: Literal["off", "memory", "redis"] = "off"
+    zen_response_cache_ttl_s: float = Field(default=3600.0, gt=0, le=30 * 86400)
+    zen_response_cache_mb: int = Field(default=64, ge=1, le=65536)
+    zen_response_cache_redis_timeout_s: float = Field(default=0.1, gt=0, le=5)
+    zen_single_flight: bool = True
     zen_session_max_in_flight: int | None = Field(default=None, ge=1)
     # clink: bytes of stdout (and of stderr) kept from a CLI; beyond it the CLI is stopped.
     zen_clink_max_output_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    # Routing across deployments (zen_server/providers/routing): the file, strategy, region.
+    zen_deployments: Path | None = None
+    zen_routing: Literal["lowest_latency", "peak_ewma", "least_request", "weighted_shuffle"] = (
+        "lowest_latency"
+    )
+    zen_region: str | None = None
+    zen_ejection_consecutive_failures: int = Field(default=5, ge=0)
+    zen_ejection_base_s: float = Field(default=2.0, gt=0)
+    zen_ejection_max_s: float = Field(default=30.0, gt=0)
+    zen_ejection_max_percent: float = Field(default=50.0, ge=0, le=100)
 
-    @model_validator(mode="after")
-    def _refuse_unbuilt_features(self) -> Settings:
-        # Say so plainly rather than silently running single-instance when asked for more.
-        if self.distributed_mode:
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        value = value.strip()
+        parts = urlsplit(value)
+        if parts.scheme not in REDIS_SCHEMES:
             raise ValueError(
-                "DISTRIBUTED_MODE=true needs the Redis conversation store, which this version does "
-                "not have yet; unset DISTRIBUTED_MODE to run a single instance"
+                f"REDIS_URL {mask_url_password(value)!r} is not a Redis URL: use "
+                "redis://[:password@]host:port/db, rediss://... (TLS) or unix:///path/to/socket"
             )
-        return self
+        try:
+            port = parts.port
+        except ValueError as exc:
+            raise ValueError(f"REDIS_URL {mask_url_password(value)!r} has a bad port ({exc})") from None
+        if parts.scheme != "unix" and not parts.hostname:
+            raise ValueError(f"REDIS_URL {mask_url_password(value)!r} names no host")
+        db = parts.path.strip("/")
+        if parts.scheme != "unix" and db and not db.isdigit():
+            raise ValueError(f"REDIS_URL {mask_url_password(value)!r}: the database {db!r} is not a number")
+        del port
+        return value
 
     @field_validator("default_model")
     @classmethod
@@ -255,7 +306,19 @@ class Settings(BaseSettings):
             "ZEN_AUTH_TOKEN",
             "ZEN_METRICS_TOKEN",
         ]
-        return tuple(value for name in names if (value := setting_value(self, name)) is not None)
+        found = tuple(value for name in names if (value := setting_value(self, name)) is not None)
+        return found + self._deployment_keys()
+
+    def _deployment_keys(self) -> tuple[str, ...]:
+        """The keys the deployments file names by variable: secrets as much as the others."""
+        if self.zen_deployments is None:
+            return ()
+        # Imported here: the routing package sits above config in the package tower.
+        from zen_server.providers.routing.deployments import key_variables
+
+        return tuple(
+            v for name in key_variables(self.zen_deployments) if (v := os.environ.get(name, "").strip())
+        )
 
 
 def _problem(error: Mapping[str, Any]) -> str:

@@ -1,4 +1,5 @@
-"""Every error zen_server raises on purpose, as one tree.
+"""Every error zen_server raises on purpose, as one tree (a test renders it from the classes
+below and compares, so the drawing cannot drift from them).
 
     ZenError
     ├── ConfigurationError            settings that cannot work (named variable, what to set)
@@ -8,12 +9,15 @@
     │   └── PromptTooLargeError       prompt over the MCP size limit: send it as a file
     ├── ThreadError
     │   ├── ThreadNotFoundError       continuation_id never existed (or was evicted / expired)
-    │   ├── ThreadExpiredError        continuation_id that expired or was evicted
-    │   └── ThreadTurnLimitError      MAX_CONVERSATION_TURNS reached
+    │   │   └── ThreadExpiredError    continuation_id that expired or was evicted
+    │   ├── ThreadTurnLimitError      MAX_CONVERSATION_TURNS reached
+    │   └── ThreadUnreadableError     the stored thread is corrupt or of another schema version
     ├── AdmissionRejected             server busy: queue full or wait too long (carries retry_after)
-    ├── MemoryPressureError           RSS past the critical threshold: new work refused
+    │   ├── MemoryPressureError       RSS past the critical threshold: new work refused
+    │   └── ShuttingDown              the instance is draining (SIGTERM): retry, elsewhere
     ├── DeadlineExceeded              the call's deadline passed
-    ├── StorageError                  the conversation store failed (e.g. Redis unreachable)
+    ├── StorageError                  the conversation store refused or failed a write
+    │   └── StoreUnavailableError     the store (Redis) is down, slow or its breaker is open
     ├── ExternalServiceError          something a tool drives, other than a model, failed
     │   ├── CliAgentError             clink: the CLI could not start, failed, timed out or overflowed
     │   └── JulesApiError             jules: the Jules API refused the request or could not be reached
@@ -69,6 +73,10 @@ class ThreadTurnLimitError(ThreadError):
     """The thread reached MAX_CONVERSATION_TURNS."""
 
 
+class ThreadUnreadableError(ThreadError):
+    """The thread is stored but cannot be read (corrupt record, other schema version)."""
+
+
 class AdmissionRejected(ZenError):
     """The server is at capacity; the client should retry after ``retry_after`` seconds."""
 
@@ -81,6 +89,10 @@ class MemoryPressureError(AdmissionRejected):
     """Process memory is past the critical threshold; new work is refused until it drops."""
 
 
+class ShuttingDown(AdmissionRejected):
+    """The instance is draining before it exits; the call was not started, so retrying is safe."""
+
+
 class DeadlineExceeded(ZenError):
     """The call's deadline passed before it could finish."""
 
@@ -91,6 +103,11 @@ class DeadlineExceeded(ZenError):
 
 class StorageError(ZenError):
     """The conversation store failed; nothing was written partially."""
+
+
+class StoreUnavailableError(StorageError):
+    """The conversation store could not be reached in time; the operation did not happen
+    (or, for a write whose reply was lost, may have happened exactly once)."""
 
 
 class ExternalServiceError(ZenError):
@@ -168,11 +185,14 @@ __all__ = [
     "PermanentProviderError",
     "PromptTooLargeError",
     "ProviderError",
+    "ShuttingDown",
     "StorageError",
+    "StoreUnavailableError",
     "ThreadError",
     "ThreadExpiredError",
     "ThreadNotFoundError",
     "ThreadTurnLimitError",
+    "ThreadUnreadableError",
     "ToolInputError",
     "TransientProviderError",
     "UnknownModelError",

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from zen_server.config import Settings
 from zen_server.conversation.service import ConversationService, RecordedExchange
-from zen_server.errors import AdmissionRejected, DeadlineExceeded, ZenError
+from zen_server.errors import AdmissionRejected, DeadlineExceeded, StoreUnavailableError, ZenError
 from zen_server.files import FileAccess
 from zen_server.observability.events import Observer, ToolCallFinished, ToolCallStarted, ToolOutcome
 from zen_server.providers.catalog import ModelCatalog
@@ -89,6 +89,7 @@ class _CallFacts:
             # Our own messages only: an unexpected exception's text may carry anything.
             error_message=str(error) if isinstance(error, ZenError) else None,
             continuation_id=result.continuation_id if result is not None else None,
+            cached=response.cached if response is not None else False,
         )
 
 
@@ -205,12 +206,34 @@ class ToolExecutor:
             # arrived in time is kept, and a failed call above never reaches this line.
             recorded = None
             if raw.exchange is not None:
-                recorded = await self._conversation.record_exchange(
-                    raw.continuation_id, tool.name, raw.exchange, raw.model_response
-                )
+                try:
+                    recorded = await self._conversation.record_exchange(
+                        raw.continuation_id, tool.name, raw.exchange, raw.model_response
+                    )
+                except StoreUnavailableError as exc:
+                    # The answer is good; only storing it failed. Deliver it, say so, and
+                    # offer no continuation_id: one is offered only for a turn that is stored.
+                    raw = replace(
+                        raw,
+                        metadata={
+                            **raw.metadata,
+                            "conversation_stored": False,
+                            "conversation_store_error": str(exc),
+                        },
+                    )
         # The client sees the rendered text; continuation_id names the thread actually written.
         thread_id = recorded.thread_id if recorded is not None else raw.continuation_id
-        return replace(raw, content=self._render(raw, recorded), continuation_id=thread_id, exchange=None)
+        metadata = raw.metadata
+        answered = raw.model_response
+        if answered is not None and answered.deployment is not None:  # routed (ZEN_DEPLOYMENTS)
+            metadata = {**metadata, "deployment_used": answered.deployment, "region_used": answered.region}
+        return replace(
+            raw,
+            content=self._render(raw, recorded),
+            continuation_id=thread_id,
+            exchange=None,
+            metadata=metadata,
+        )
 
     def _emit(self, event: ToolCallStarted | ToolCallFinished) -> None:
         try:

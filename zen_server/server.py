@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 from starlette.routing import BaseRoute
 
+from zen_server.cache.build import build_model_caller, watched_caches
+from zen_server.cache.caller import CachingModelCaller
 from zen_server.config import Settings
 from zen_server.conversation.memory_store import BoundedMemoryStore
+from zen_server.conversation.redis_store import RedisStore
 from zen_server.conversation.service import ConversationService
 from zen_server.conversation.types import ConversationStore
-from zen_server.errors import ConfigurationError
 from zen_server.executor import ToolExecutor
 from zen_server.files import FileAccess
 from zen_server.observability.events import SystemEvent
@@ -27,7 +29,9 @@ from zen_server.observability.readiness import ReadinessReport, assess_readiness
 from zen_server.observability.startup import startup_event
 from zen_server.providers.catalog import ModelCatalog
 from zen_server.providers.gateway import ModelGateway, build_model_gateway
+from zen_server.providers.routing.clients import routed_catalog
 from zen_server.resilience.admission import AdmissionController
+from zen_server.resilience.drain import Drain
 from zen_server.resilience.memory import MemoryGuard, MemoryLevel, PressureCallback
 from zen_server.tools.registry import ToolRegistry
 
@@ -42,10 +46,12 @@ class ZenApp:
     hub: ObservabilityHub
     catalog: ModelCatalog
     gateway: ModelGateway
+    models: CachingModelCaller  # what tools call: the response cache and single-flight, then the gateway
     store: ConversationStore
     conversation: ConversationService
     memory_guard: MemoryGuard
     admission: AdmissionController
+    drain: Drain
     registry: ToolRegistry
     files: FileAccess
     executor: ToolExecutor
@@ -65,6 +71,7 @@ class ZenApp:
     async def aclose(self) -> None:
         """Stop in reverse order of dependence; the hub last, so shutdown is still recorded."""
         self.hub.emit(SystemEvent(kind="shutdown"))
+        await self.models.aclose()
         await self.gateway.aclose()
         await self.conversation.aclose()
         await self.memory_guard.aclose()
@@ -78,6 +85,7 @@ class ZenApp:
             provider_setup_hint=self.catalog.provider_setup_hint(),
             memory_level=self.memory_guard.level(),
             store_reachable=await self.store.ping() if self.settings.distributed_mode else None,
+            draining=self.drain.draining,
         )
 
     def ops_routes(self) -> list[BaseRoute]:
@@ -87,11 +95,7 @@ class ZenApp:
 
 def build_store(settings: Settings, hub: ObservabilityHub) -> ConversationStore:
     if settings.distributed_mode:
-        # INTEGRATION POINT: the Redis store (conversation engineer) is built here once it lands.
-        raise ConfigurationError(
-            "DISTRIBUTED_MODE=true needs the Redis conversation store, which this build lacks; "
-            "unset DISTRIBUTED_MODE"
-        )
+        return RedisStore.from_settings(settings, hub)
     return BoundedMemoryStore.from_settings(settings, hub)
 
 
@@ -109,29 +113,34 @@ def build_app(settings: Settings) -> ZenApp:
     The parts that check settings against their own data (tool names, models, providers)
     are built first, so a ConfigurationError leaves nothing open behind it.
     """
-    catalog = ModelCatalog.from_settings(settings)
+    catalog, deployments = routed_catalog(settings, ModelCatalog.from_settings(settings))
     registry = ToolRegistry.default(settings)
     default_model_warning = catalog.check_default_model(settings.default_model)
     warnings = [*registry.warnings, catalog.missing_providers_warning(), default_model_warning]
     hub = ObservabilityHub(settings)
-    gateway = build_model_gateway(settings, catalog, hub)
+    gateway = build_model_gateway(settings, catalog, hub, deployments)
+    models = build_model_caller(settings, gateway)
     store = build_store(settings, hub)
     conversation = ConversationService(store, settings, hub)
     memory_guard = MemoryGuard(settings.memory_limit_mb, hub)
     if isinstance(store, BoundedMemoryStore):
         memory_guard.on_pressure(_shed_threads(store))
     admission = AdmissionController.from_settings(settings, hub, memory_guard)
+    drain = Drain(admission, timeout_s=settings.zen_drain_timeout_s)
     files = FileAccess.from_settings(settings)
-    executor = ToolExecutor(registry, conversation, gateway, catalog, admission, settings, hub, files=files)
+    executor = ToolExecutor(registry, conversation, models, catalog, drain, settings, hub, files=files)
+    hub.watch_caches(watched_caches(models, files))
     return ZenApp(
         settings=settings,
         hub=hub,
         catalog=catalog,
         gateway=gateway,
+        models=models,
         store=store,
         conversation=conversation,
         memory_guard=memory_guard,
         admission=admission,
+        drain=drain,
         registry=registry,
         files=files,
         executor=executor,

@@ -21,19 +21,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.launcher import without_real_providers
+
 DUMMY_KEY = "chaos-fake-key"
+
+
 # Inherited variables that could point a server at, or authenticate to, a real provider
 # (the upstream also reads DIAL_API_HOST, AZURE_OPENAI_ENDPOINT, ...): never passed on.
-PROVIDER_SUFFIXES = ("_API_KEY", "_BASE_URL", "_API_URL", "_API_HOST", "_ENDPOINT")
-
-
-def looks_like_provider_variable(name: str) -> bool:
-    return name.upper().endswith(PROVIDER_SUFFIXES)
-
-
 def scrubbed_environ() -> dict[str, str]:
-    """This process's environment without any provider key or endpoint."""
-    return {k: v for k, v in os.environ.items() if not looks_like_provider_variable(k)}
+    """This process's environment without any provider key or endpoint (the launcher's rule)."""
+    return without_real_providers(os.environ)
 
 
 @dataclass(frozen=True)

@@ -161,19 +161,29 @@ class LoadGenerator:
             )
         finally:
             self._rec.in_flight -= 1
-        self._record(worker, outcome, thread, marker if tool.prompt_argument else None, continued)
+        offered = (
+            dig(outcome.json(), self._spec.continuation_path)
+            if outcome.ok and tool.continuation_argument
+            else None
+        )
+        self._record(worker, outcome, thread, marker if tool.prompt_argument else None, continued, offered)
         if not outcome.ok:
             await anyio.sleep(ERROR_PAUSE_S)
+            if self._spec.keep_thread_after_error and thread.continuation_id is not None:
+                return thread  # the scenario says the thread must survive (e.g. a restart)
             return None  # a failed turn ends the thread: it may not exist any more
         thread.turns += 1
-        body = outcome.json()
-        thread.continuation_id = (
-            dig(body, self._spec.continuation_path) if tool.continuation_argument else None
-        )
+        thread.continuation_id = offered
         return thread
 
     def _record(
-        self, worker: int, outcome: CallOutcome, thread: _Thread, marker: str | None, continued: bool
+        self,
+        worker: int,
+        outcome: CallOutcome,
+        thread: _Thread,
+        marker: str | None,
+        continued: bool,
+        offered: str | None,
     ) -> None:
         start = outcome.started - self._rec.t0
         self._rec.calls.append(
@@ -187,7 +197,9 @@ class LoadGenerator:
                 marker=marker,
                 continued=continued,
                 error=outcome.error,
+                acknowledged=offered is not None,
             )
         )
         if marker is not None:
-            self._rec.threads.setdefault(thread.key, []).append(ThreadTurn(marker, outcome.ok))
+            # ``offered``: the server acknowledged this turn as stored in that thread.
+            self._rec.threads.setdefault(thread.key, []).append(ThreadTurn(marker, outcome.ok, offered))

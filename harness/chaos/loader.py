@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from harness.chaos.actions import ACTIONS
+from harness.chaos.actions.cluster import CLUSTER_ACTIONS
 from harness.chaos.errors import ScenarioError, ScenarioIssue
 from harness.chaos.hypotheses import HYPOTHESES
 from harness.chaos.scenario import Scenario
@@ -131,23 +132,48 @@ def _cross_checks(scenario: Scenario, file: Path, lines: LineMap) -> Iterable[Sc
     names = {p.name for p in scenario.providers}
     if len(names) != len(scenario.providers):
         yield ScenarioIssue(file, lines.line_for(["providers"]), "providers", "provider names must be unique")
+    # The redis: section adds a proxy named "redis" (when proxied), not a provider.
+    proxies = names | ({"redis"} if scenario.redis is not None and scenario.redis.proxied else set())
     for key in ("method", "rollbacks"):
         for index, action in enumerate(getattr(scenario, key)):
-            for field in ("proxy", "provider"):
+            for field, known in (("proxy", proxies), ("provider", names)):
                 ref = getattr(action, field, None)
-                if ref is not None and ref not in names:
+                if ref is not None and ref not in known:
+                    what = "proxy" if field == "proxy" else "provider"
                     yield ScenarioIssue(
                         file,
                         lines.line_for([key, index, field]),
                         f"{key}.{index}.{field}",
-                        f"no provider named {ref!r}; providers: {', '.join(sorted(names)) or 'none'}",
+                        f"no {what} named {ref!r}; {what} names: {', '.join(sorted(known)) or 'none'}",
                     )
+            if action.kind in {"kill_redis", "restart_redis"} and scenario.redis is None:
+                yield ScenarioIssue(
+                    file,
+                    lines.line_for([key, index, "action"]),
+                    f"{key}.{index}.action",
+                    "needs a 'redis:' section: only the harness's own redis-server may be killed",
+                )
             if action.kind in {"kill_server", "restart_server"} and not scenario.target.restartable:
                 yield ScenarioIssue(
                     file,
                     lines.line_for([key, index, "action"]),
                     f"{key}.{index}.action",
                     "a target given by URL cannot be killed or restarted by the harness",
+                )
+            if action.kind in CLUSTER_ACTIONS and scenario.target.kind != "cluster":
+                yield ScenarioIssue(
+                    file,
+                    lines.line_for([key, index, "action"]),
+                    f"{key}.{index}.action",
+                    "acts on cluster instances: needs target: {kind: cluster, instances: N}",
+                )
+            instance = getattr(action, "instance", None)
+            if isinstance(instance, int) and instance >= scenario.target.instances:
+                yield ScenarioIssue(
+                    file,
+                    lines.line_for([key, index, "instance"]),
+                    f"{key}.{index}.instance",
+                    f"no instance {instance}: the cluster has {scenario.target.instances} (0-based)",
                 )
             if key == "method" and action.at > scenario.phases.during + scenario.phases.after:
                 yield ScenarioIssue(

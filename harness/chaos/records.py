@@ -26,6 +26,7 @@ class CallRecord:
     marker: str | None = None  # the unique text the prompt carried
     continued: bool = False
     error: str | None = None
+    acknowledged: bool = False  # the answer offered a continuation id: the server stored the turn
 
     @property
     def ok(self) -> bool:
@@ -67,6 +68,7 @@ class ThreadTurn:
 
     marker: str
     ok: bool
+    stored_in: str | None = None  # the continuation id the server offered: the turn is acknowledged
 
 
 @dataclass
@@ -83,6 +85,10 @@ class RunData:
     provider_total: dict[str, list[Sample]] = field(default_factory=dict)  # cumulative requests
     provider_bodies_recorded: bool = False
     threads: dict[str, list[ThreadTurn]] = field(default_factory=dict)
+    # What the conversation store (the harness's Redis) held at the end: server thread id ->
+    # turn records (JSON text). None when the scenario has no Redis.
+    store_threads: dict[str, list[str]] | None = None
+    store_connections: int | None = None  # connections the redis-server accepted (since its last start)
     actions: list[tuple[float, str, str | None]] = field(default_factory=list)  # (t, what, error)
     end: float = 0.0
 

@@ -21,9 +21,13 @@ from pathlib import Path
 import anyio
 
 from harness.chaos.actions import ActionEnv, ActionSpec
+from harness.chaos.actions.base import RedisControl
 from harness.chaos.actions.behaviour import ResetProviders
+from harness.chaos.actions.redis import EnsureRedis
 from harness.chaos.actions.toxic import RemoveAllToxics
-from harness.chaos.environment import FakeProviders, FaultProxies, TargetServer
+from harness.chaos.environment import FakeProviders, FaultProxies
+from harness.chaos.environment.factory import RunTarget, make_target
+from harness.chaos.environment.redis_server import NoRedis, RedisServer, connections_received
 from harness.chaos.errors import ChaosError, EnvironmentStartError
 from harness.chaos.hypotheses import Verdict
 from harness.chaos.load import LoadGenerator, LoadRecorder
@@ -87,7 +91,8 @@ class ScenarioResult:
 class _Env:
     proxies: FaultProxies
     providers: FakeProviders
-    target: TargetServer
+    target: RunTarget
+    redis: RedisControl
 
 
 def _empty_data(phases: Phases) -> RunData:
@@ -120,18 +125,26 @@ async def run_scenario(scenario: Scenario, options: RunOptions, source: Path | N
         proxies = FaultProxies(prefix=f"chaos-{scenario.name}-{os.getpid()}")
         log = TimelineLog(time.monotonic(), on_event=view.event)
         env: _Env | None = None
+        redis = RedisServer(workdir) if scenario.redis is not None else None
         try:
             await providers.start()
             proxied = [p.name for p in scenario.providers if p.proxied]
-            listen = await proxies.start({name: providers.address(name) for name in proxied})
+            upstreams = {name: providers.address(name) for name in proxied}
+            if redis is not None:
+                await redis.start()
+                if scenario.redis is not None and scenario.redis.proxied:
+                    upstreams["redis"] = redis.address
+            listen = await proxies.start(upstreams)
             variables, placeholders = provider_wiring(scenario, providers, listen, workdir)
-            target = TargetServer(
+            if redis is not None and scenario.redis is not None:
+                variables.update(_distributed_env(scenario.redis.prefix, listen.get("redis", redis.address)))
+            target = make_target(
                 scenario.target,
                 variables if scenario.target.wire_provider_env else {},
                 placeholders,
                 result.target_log,
             )
-            env = _Env(proxies, providers, target)
+            env = _Env(proxies, providers, target, redis if redis is not None else NoRedis())
             await target.start()
             await _run_load(scenario, phases, options, env, log, view, result, workdir)
             await _collect_provider_requests(providers, result.data)
@@ -149,6 +162,8 @@ async def run_scenario(scenario: Scenario, options: RunOptions, source: Path | N
             with anyio.CancelScope(shield=True), anyio.move_on_after(ROLLBACK_BUDGET_S) as budget:
                 if env is not None:
                     result.errors += await _rollback(scenario, env, log)
+                if redis is not None and scenario.redis is not None and result.data.calls:
+                    result.errors += await _collect_store(redis, scenario.redis.prefix, result.data)
                 log.close_all()
                 result.data.windows = log.windows
                 result.data.actions = log.actions
@@ -156,6 +171,8 @@ async def run_scenario(scenario: Scenario, options: RunOptions, source: Path | N
                     await env.target.stop()
                 await proxies.stop()
                 await providers.stop()
+                if redis is not None:
+                    await redis.stop()
             if budget.cancelled_caught:
                 result.errors.append(
                     f"rollbacks and teardown took over {ROLLBACK_BUDGET_S:g}s; stopped waiting"
@@ -179,7 +196,10 @@ async def _run_load(
 ) -> None:
     target = env.target
     pool = SessionPool(
-        target.endpoint, scenario.load.sessions, init_timeout_s=scenario.target.startup_timeout_s
+        target.endpoint,
+        scenario.load.sessions,
+        init_timeout_s=scenario.target.startup_timeout_s,
+        session_wait_s=scenario.load.session_wait_s,
     )
     target.pool = pool
     async with anyio.create_task_group() as group:
@@ -217,10 +237,25 @@ async def _collect_provider_requests(providers: FakeProviders, data: RunData) ->
     data.provider_bodies_recorded = True
 
 
+def _distributed_env(prefix: str, redis_address: str) -> dict[str, str]:
+    return {"DISTRIBUTED_MODE": "true", "REDIS_URL": f"redis://{redis_address}/0", "ZEN_REDIS_PREFIX": prefix}
+
+
+async def _collect_store(redis: RedisServer, prefix: str, data: RunData) -> list[str]:
+    """What Redis holds at the end, read directly (not through the proxy), for the verdicts."""
+    try:
+        data.store_threads = await redis.threads(prefix)
+        data.store_connections = await connections_received(redis.port) - 1  # less our own
+    except Exception as exc:  # a harness failure to report, not a crash of the run
+        return [f"could not read the conversation store from redis-server: {exc}"]
+    return []
+
+
 async def _rollback(scenario: Scenario, env: ActionEnv, log: TimelineLog) -> list[str]:
     """Every rollback runs, whatever failed before it; failures are returned as errors."""
     errors: list[str] = []
-    for action in (*scenario.rollbacks, *BUILTIN_ROLLBACKS):
+    extra = (EnsureRedis(action="ensure_redis"),) if scenario.redis is not None else ()
+    for action in (*scenario.rollbacks, *BUILTIN_ROLLBACKS, *extra):
         if not await run_action(action, env, log):
             errors.append(f"rollback {action.describe()} failed: {log.actions[-1][2]}")
     return errors

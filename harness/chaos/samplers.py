@@ -10,7 +10,8 @@ import time
 
 import anyio
 
-from harness.chaos.environment import FakeProviders, TargetServer
+from harness.chaos.environment import FakeProviders
+from harness.chaos.environment.factory import RunTarget
 from harness.chaos.errors import ActionError
 from harness.chaos.load import LoadRecorder
 from harness.chaos.records import Sample
@@ -20,7 +21,7 @@ PERIOD_S = 0.25
 
 class Samplers:
     def __init__(
-        self, recorder: LoadRecorder, target: TargetServer, providers: FakeProviders, names: list[str]
+        self, recorder: LoadRecorder, target: RunTarget, providers: FakeProviders, names: list[str]
     ) -> None:
         self._rec = recorder
         self._target = target

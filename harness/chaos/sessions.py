@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import anyio
@@ -24,9 +25,12 @@ RECONNECT_PAUSE_S = 0.2  # short, so recovery is measured, not hidden by the har
 class SessionSlot:
     """One MCP session that reconnects until ``stop``; calls fail fast while disconnected."""
 
-    def __init__(self, endpoint: Callable[[], Endpoint], *, init_timeout_s: float) -> None:
+    def __init__(
+        self, endpoint: Callable[[], Endpoint], *, init_timeout_s: float, session_wait_s: float = 0.0
+    ) -> None:
         self._endpoint = endpoint
         self._init_timeout_s = init_timeout_s
+        self._session_wait_s = session_wait_s
         self._client: McpClient | None = None
         self._wake = anyio.Event()
         self._stopped = False
@@ -84,8 +88,13 @@ class SessionSlot:
             return True
         return False
 
-    async def call(self, tool: str, arguments: Mapping[str, Any], *, timeout_s: float) -> CallOutcome:
+    async def call(
+        self, tool: str, arguments: Mapping[str, Any], *, timeout_s: float, retry_if_session_gone: bool = True
+    ) -> CallOutcome:
         client = self._client
+        if client is None and self._session_wait_s > 0 and not self._held:
+            await self.wait_connected(self._session_wait_s)
+            client = self._client
         if client is None:
             # Down: answer at once, but not in a tight loop (workers would spin).
             await anyio.sleep(0.05)
@@ -94,14 +103,43 @@ class SessionSlot:
         outcome = await client.call(tool, arguments, timeout_s=timeout_s)
         if outcome.kind == "transport_error":
             self.mark_broken()
+            if outcome.session_gone and retry_if_session_gone:
+                return await self._again_on_a_new_session(outcome, tool, arguments, timeout_s)
         return outcome
+
+    async def _again_on_a_new_session(
+        self, gone: CallOutcome, tool: str, arguments: Mapping[str, Any], timeout_s: float
+    ) -> CallOutcome:
+        """What a spec-following client does on 404: open a new session, send the request again.
+
+        Safe because a 404 means the server never ran it. Done once; the outcome keeps the
+        original start, so the time spent re-initialising counts in the call's latency.
+        """
+        connects = self.connects
+        deadline = time.monotonic() + min(timeout_s, self._init_timeout_s)
+        while self.connects == connects or self._client is None:
+            if time.monotonic() > deadline or self._stopped:
+                return gone
+            await anyio.sleep(0.02)
+        again = await self.call(tool, arguments, timeout_s=timeout_s, retry_if_session_gone=False)
+        return replace(again, started=gone.started, latency_s=again.started + again.latency_s - gone.started)
 
 
 class SessionPool:
     """A fixed set of slots run in a task group the caller owns."""
 
-    def __init__(self, endpoint: Callable[[], Endpoint], size: int, *, init_timeout_s: float) -> None:
-        self.slots = [SessionSlot(endpoint, init_timeout_s=init_timeout_s) for _ in range(size)]
+    def __init__(
+        self,
+        endpoint: Callable[[], Endpoint],
+        size: int,
+        *,
+        init_timeout_s: float,
+        session_wait_s: float = 0.0,
+    ) -> None:
+        self.slots = [
+            SessionSlot(endpoint, init_timeout_s=init_timeout_s, session_wait_s=session_wait_s)
+            for _ in range(size)
+        ]
 
     def start(self, group: anyio.abc.TaskGroup) -> None:
         for slot in self.slots:

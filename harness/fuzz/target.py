@@ -1,8 +1,9 @@
 """The server under fuzz: zen-server as a real process over stdio or HTTP, wired to a fake provider.
 
-The one place the fuzz session launches processes (kept small so it can move to the
-harness's shared launcher). The server runs with planted secrets in its environment
-(a provider key and a marker variable), ``ZEN_ALLOWED_ROOTS`` set to the corpus project,
+The one place the fuzz session launches processes; the environment comes from the harness's
+launcher (``harness.launcher.server_environment``), so no real provider setting is
+inherited. The server runs with planted secrets in its environment (a provider key and a
+marker variable), ``ZEN_ALLOWED_ROOTS`` set to the corpus project,
 an audit log, and short deadlines, so a hang shows quickly.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,11 +20,14 @@ from pathlib import Path
 import httpx
 
 from harness.fuzz.errors import FuzzTargetError
+from harness.launcher import free_port
+from harness.launcher import server_environment as launcher_environment
 
 START_TIMEOUT_S = 30.0
 ZEN_SERVER = [sys.executable, "-m", "zen_server"]
-# Never inherited by the server under fuzz: real keys must not meet hostile input.
-_DROPPED_PREFIXES = ("OPENAI_", "GEMINI_", "XAI_", "OPENROUTER_", "AZURE_OPENAI_", "DIAL_", "CUSTOM_", "ZEN_")
+# Not inherited by the server under fuzz: the developer's own zen settings would change what
+# is fuzzed (real provider settings are removed by the launcher, always).
+_DROPPED_PREFIXES = ("ZEN_",)
 
 
 @dataclass(frozen=True)
@@ -41,26 +44,21 @@ class Secrets:
 def server_environment(
     provider_url: str, secrets: Secrets, allowed_root: Path, audit_log: Path
 ) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_DROPPED_PREFIXES)}
-    env.update(
-        OPENAI_API_KEY=secrets.provider_key,
-        OPENAI_BASE_URL=provider_url,
-        DEFAULT_MODEL="auto",
-        ZEN_FUZZ_PLANTED_SECRET=secrets.env_marker,
-        ZEN_ALLOWED_ROOTS=str(allowed_root),
-        ZEN_AUDIT_LOG=str(audit_log),
-        ZEN_TOOL_DEADLINE_S="8",
-        ZEN_FILE_READ_TIMEOUT_S="3",
-        LOG_LEVEL="INFO",
-        PYTHONUNBUFFERED="1",
+    base = {k: v for k, v in os.environ.items() if not k.startswith(_DROPPED_PREFIXES)}
+    return launcher_environment(
+        dict(
+            OPENAI_API_KEY=secrets.provider_key,
+            OPENAI_BASE_URL=provider_url,
+            DEFAULT_MODEL="auto",
+            ZEN_FUZZ_PLANTED_SECRET=secrets.env_marker,
+            ZEN_ALLOWED_ROOTS=str(allowed_root),
+            ZEN_AUDIT_LOG=str(audit_log),
+            ZEN_TOOL_DEADLINE_S="8",
+            ZEN_FILE_READ_TIMEOUT_S="3",
+            LOG_LEVEL="INFO",
+        ),
+        base,
     )
-    return env
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class ServerProcess:
@@ -121,4 +119,4 @@ class ServerProcess:
         return int(self.process.returncode)
 
 
-__all__ = ["Secrets", "ServerProcess", "free_port", "server_environment"]
+__all__ = ["Secrets", "ServerProcess", "server_environment"]

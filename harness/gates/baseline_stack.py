@@ -16,7 +16,7 @@ from typing import Any
 
 from harness.baseline.profiles import ProviderWire, profile_named, scrubbed_environ
 from harness.baseline.registry import Baseline
-from harness.load.target import FakeProviders
+from harness.launcher import FakeProviders
 from harness.mcp_client import StdioEndpoint
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from harness.gates.errors import NotMeasured
 from harness.gates.metrics.base import MeasureContext
+from harness.launcher import ZEN_HTTP_COMMAND, FakeProviders, HttpServerProcess, LaunchError
 from harness.load.errors import LoadError
-from harness.load.target import ZEN_HTTP_COMMAND, FakeProviders, HttpServerProcess
 
 
 @dataclass(frozen=True)
@@ -56,5 +56,5 @@ def serving(
             command = ctx.server_command or list(ZEN_HTTP_COMMAND)
             with HttpServerProcess(command, env=env, log_path=log) as server:
                 yield Running(server, fakes)
-    except LoadError as exc:
+    except (LaunchError, LoadError) as exc:
         raise NotMeasured(f"the server under test did not start: {exc}") from exc

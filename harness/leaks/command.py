@@ -42,6 +42,12 @@ def run(args: argparse.Namespace) -> int:
     g = report.growth
     print(f"RSS  {g['rss_warm_mb']:.1f} -> {g['rss_end_mb']:.1f} MB ({g['rss_growth_mb']:+.1f} MB)")
     print(f"heap {g['heap_warm_mb']:.1f} -> {g['heap_end_mb']:.1f} MB ({g['heap_growth_mb']:+.1f} MB)")
+    if "caches_growth_mb" in g:  # RSS growth set against the bounded caches' own byte counts
+        print(
+            f"bounded caches {g['caches_warm_mb']:.1f} -> {g['caches_end_mb']:.1f} MB "
+            f"({g['caches_growth_mb']:+.1f} MB); growth no bounded cache accounts for "
+            f"{g['unexplained_growth_mb']:+.1f} MB"
+        )
     for site in report.sites["high_water_mark"][:5]:
         print(f"  peak: {site['size_mb']:.2f} MB {site['function']} ({site['file']}:{site['line']})")
     verdict = "PASS" if report.passed else "FAIL"

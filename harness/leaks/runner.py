@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.leaks.analysis import memory_growth, timeline, top_sites
+from harness.leaks.caches import CacheSampler, split_growth
 from harness.leaks.errors import LeakCheckError
 from harness.leaks.plot import heap_and_rss
 from harness.load.profile import Profile, load_profile
@@ -92,11 +93,13 @@ def run_leak_check(
     out = out_root / profile.name
     out.mkdir(parents=True, exist_ok=True)
     capture = out / "server.memray.bin"
+    caches = CacheSampler()
     load: LoadRun = run_profile(
         profile_name,
         out_root=out / "load",
         time_scale=time_scale,
         server_command=memray_command(capture, native=native),
+        while_serving=lambda base_url: caches.running(f"{base_url}/metrics"),
     )
     if not capture.is_file():
         raise LeakCheckError(f"memray wrote no capture at {capture}; see {load.out_dir / 'server.log'}")
@@ -104,6 +107,10 @@ def run_leak_check(
     offset = load.started_at - start  # Locust began this long after tracking did
     duration = profile.shape.scaled(time_scale).duration_s
     growth = memory_growth(points, offset + warmup_s(profile, time_scale), offset + duration)
+    # The bounded caches' bytes at the same two moments (their samples are in epoch seconds).
+    growth |= split_growth(
+        growth["rss_growth_mb"], caches.at(start + growth["warm_s"]), caches.at(start + growth["end_s"])
+    )
     report = LeakReport(profile.name, limit_mb, growth, top_sites(capture), load.summary.data)
     report.files = {
         "flamegraph": _flamegraph(capture, out / "flamegraph.html", leaks=False).name,
@@ -130,6 +137,7 @@ def markdown(report: LeakReport) -> str:
         "| --- | --- | --- | --- |",
         f"| RSS (MB) | {g['rss_warm_mb']:.1f} | {g['rss_end_mb']:.1f} | {g['rss_growth_mb']:+.1f} |",
         f"| heap (MB) | {g['heap_warm_mb']:.1f} | {g['heap_end_mb']:.1f} | {g['heap_growth_mb']:+.1f} |",
+        *_cache_rows(g),
         "",
         f"Load: {report.load.get('calls')} calls, {report.load.get('failures')} failed.",
         "",
@@ -149,3 +157,14 @@ def markdown(report: LeakReport) -> str:
             for s in report.sites[key]
         ]
     return "\n".join(lines) + "\n"
+
+
+def _cache_rows(g: dict[str, float]) -> list[str]:
+    """Bounded caches (store, evicted-id ring) against RSS: what growth they account for."""
+    if "caches_growth_mb" not in g:
+        return ["| bounded caches (MB) | not scraped | | |"]
+    return [
+        f"| bounded caches (MB) | {g['caches_warm_mb']:.1f} | {g['caches_end_mb']:.1f} | "
+        f"{g['caches_growth_mb']:+.1f} |",
+        f"| RSS growth no bounded cache accounts for (MB) | | | {g['unexplained_growth_mb']:+.1f} |",
+    ]

@@ -4,14 +4,14 @@ Public names are re-exported here. ``locustfile.py`` is loaded by Locust only (i
 gevent-patched Locust), never by this package.
 """
 
-from harness.load.errors import LoadError, ProfileError, TargetStartError
+from harness.launcher import FakeProviders, HttpServerProcess, provider_env
+from harness.load.errors import LoadError, ProfileError
 from harness.load.http_session import McpHttpSession
 from harness.load.mix import PlannedCall, ToolMixPlanner
 from harness.load.profile import Profile, bundled_profiles, load_profile
 from harness.load.runner import LoadRun, run_profile
 from harness.load.stdio_session import McpStdioSession
 from harness.load.summary import LoadSummary, SloCheck
-from harness.load.target import FakeProviders, HttpServerProcess, provider_env
 from harness.load.wire import ToolReply, WireError
 
 __all__ = [
@@ -26,7 +26,6 @@ __all__ = [
     "Profile",
     "ProfileError",
     "SloCheck",
-    "TargetStartError",
     "ToolMixPlanner",
     "ToolReply",
     "WireError",

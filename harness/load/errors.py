@@ -2,8 +2,9 @@
 
 HarnessError
 └── LoadError                  a load run could not be set up or finished
-    ├── ProfileError           a profile file is missing or invalid
-    └── TargetStartError       the server under test did not come up
+    └── ProfileError           a profile file is missing or invalid
+
+(A server under test that does not come up is ``harness.launcher.ServerStartError``.)
 """
 
 from __future__ import annotations
@@ -17,7 +18,3 @@ class LoadError(HarnessError):
 
 class ProfileError(LoadError):
     """The profile file is missing or invalid; the message names the file and field."""
-
-
-class TargetStartError(LoadError):
-    """The server under test did not start or answer in time; see its log file."""

@@ -14,14 +14,22 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.launcher import (
+    ZEN_HTTP_COMMAND,
+    ZEN_STDIO_COMMAND,
+    FakeProviders,
+    HttpServerProcess,
+    expand,
+    without_real_providers,
+)
 from harness.load.errors import LoadError
 from harness.load.profile import Profile, load_profile
 from harness.load.summary import LoadSummary, SloCheck
-from harness.load.target import ZEN_HTTP_COMMAND, ZEN_STDIO_COMMAND, FakeProviders, HttpServerProcess, expand
 from harness.outputs import run_dir
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -63,8 +71,12 @@ def run_profile(
     out_root: Path = DEFAULT_OUT,
     time_scale: float = 1.0,
     server_command: Sequence[str] | None = None,
+    while_serving: Callable[[str], AbstractContextManager[object]] | None = None,
 ) -> LoadRun:
-    """Run the profile against zen_server (or ``server_command``) and return its judged summary."""
+    """Run the profile against zen_server (or ``server_command``) and return its judged summary.
+
+    ``while_serving(base_url)`` (HTTP profiles) is entered around the load, e.g. to scrape /metrics.
+    """
     profile = load_profile(name_or_path)
     out_dir = out_root / profile.name
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -75,15 +87,16 @@ def run_profile(
     started_at = 0.0
     with FakeProviders(profile.provider) as fakes:
         server_env = fakes.env() | profile.server_env
-        env = {
-            **os.environ,
-            "ZEN_LOAD_PROFILE": str(
-                Path(name_or_path) if Path(name_or_path).is_file() else profile_file(profile)
-            ),
-            "ZEN_LOAD_TIME_SCALE": f"{time_scale:g}",
-            "ZEN_LOAD_SUMMARY": str(summary_path),
-            "ZEN_LOAD_WORKDIR": str(out_dir.resolve()),
-        }
+        env = locust_environment(
+            {
+                "ZEN_LOAD_PROFILE": str(
+                    Path(name_or_path) if Path(name_or_path).is_file() else profile_file(profile)
+                ),
+                "ZEN_LOAD_TIME_SCALE": f"{time_scale:g}",
+                "ZEN_LOAD_SUMMARY": str(summary_path),
+                "ZEN_LOAD_WORKDIR": str(out_dir.resolve()),
+            }
+        )
         if profile.transport == "stdio":
             env["ZEN_LOAD_STDIO_COMMAND"] = json.dumps(expand(server_command or ZEN_STDIO_COMMAND))
             env["ZEN_LOAD_STDIO_ENV"] = json.dumps(server_env)
@@ -92,15 +105,24 @@ def run_profile(
         else:
             log = out_dir / "server.log"
             log.unlink(missing_ok=True)
-            with HttpServerProcess(
-                server_command or ZEN_HTTP_COMMAND, env=server_env, log_path=log
-            ) as server:
+            with (
+                HttpServerProcess(server_command or ZEN_HTTP_COMMAND, env=server_env, log_path=log) as server,
+                while_serving(server.base_url) if while_serving else nullcontext(),
+            ):
                 started_at = time.time()
                 exit_code = _run_locust(profile, server.url, out_dir, env, time_scale)
     if not summary_path.is_file():
         raise LoadError(f"Locust wrote no summary (exit {exit_code}); see {out_dir / 'locust.log'}")
     summary = LoadSummary(json.loads(summary_path.read_text()))
     return LoadRun(profile, out_dir, exit_code, summary, summary.checks(profile.slo), started_at)
+
+
+def locust_environment(settings: dict[str, str]) -> dict[str, str]:
+    """The Locust process's environment: ours without real provider settings, plus the run's.
+
+    Locust itself never holds a real key either, since stdio servers are its children.
+    """
+    return without_real_providers(os.environ) | settings
 
 
 def profile_file(profile: Profile) -> Path:

@@ -20,6 +20,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
+from harness.launcher.environment import server_environment
 from harness.load import wire
 
 MAX_LINE_BYTES = 64 * 1024 * 1024  # a reply bigger than this is a broken server, not a reply
@@ -45,7 +46,7 @@ class McpStdioSession:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr if self._stderr is not None else subprocess.DEVNULL,
-            env={**os.environ, **(env or {})},
+            env=server_environment(env),
         )
 
     @property

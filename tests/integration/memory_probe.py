@@ -22,10 +22,10 @@ import time
 import psutil
 
 from zen_server.config import Settings
+from zen_server.conversation.exchange import ExchangeDraft
 from zen_server.conversation.memory_store import BoundedMemoryStore
 from zen_server.conversation.service import ConversationService
 from zen_server.providers.types import ModelResponse, TokenUsage
-from zen_server.tools.base import ExchangeDraft
 
 MB = 1024 * 1024
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zen_server.config import Settings, load_settings, split_csv
+from zen_server.config import Settings, load_settings, mask_url_password, split_csv
 from zen_server.errors import ConfigurationError
 
 
@@ -91,7 +91,33 @@ def test_session_limit_defaults_to_half_the_global_limit() -> None:
     assert Settings(max_concurrent_requests=10, zen_session_max_in_flight=3).session_max_in_flight == 3
 
 
-def test_distributed_mode_is_refused_until_the_redis_store_exists(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_distributed_mode_is_accepted_with_a_redis_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DISTRIBUTED_MODE", "true")
-    with pytest.raises(ConfigurationError, match="DISTRIBUTED_MODE"):
+    monkeypatch.setenv("REDIS_URL", "rediss://:s3cret@redis.internal:6380/2")
+    settings = load_settings()
+    assert settings.distributed_mode and settings.redis_url.startswith("rediss://")
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://:s3cret@127.0.0.1:6379/0", "is not a Redis URL"),
+        ("redis://:s3cret@127.0.0.1:notaport/0", "bad port"),
+        ("redis://:s3cret@/0", "names no host"),
+        ("redis://:s3cret@127.0.0.1:6379/zero", "is not a number"),
+    ],
+)
+def test_a_malformed_redis_url_is_refused_naming_the_problem_without_its_password(
+    monkeypatch: pytest.MonkeyPatch, url: str, problem: str
+) -> None:
+    monkeypatch.setenv("REDIS_URL", url)
+    with pytest.raises(ConfigurationError, match=problem) as caught:
         load_settings()
+    assert "REDIS_URL" in str(caught.value)
+    assert "s3cret" not in str(caught.value)
+
+
+def test_mask_url_password_hides_only_the_password() -> None:
+    assert mask_url_password("redis://user:pw@host:6379/1") == "redis://user:***@host:6379/1"
+    assert mask_url_password("redis://:pw@host/0") == "redis://:***@host/0"
+    assert mask_url_password("redis://host:6379/0") == "redis://host:6379/0"

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from zen_server.config import Settings, load_settings
+from zen_server.conversation.exchange import ExchangeDraft
 from zen_server.conversation.memory_store import BoundedMemoryStore
 from zen_server.conversation.service import ConversationService, RecordedExchange
 from zen_server.errors import ToolInputError, TransientProviderError
@@ -19,7 +20,7 @@ from zen_server.observability.events import RecordingObserver, ToolCallFinished
 from zen_server.providers.catalog import ModelCatalog
 from zen_server.providers.types import ChatMessage, ModelRequest, ModelResponse, TokenUsage
 from zen_server.resilience.admission import AdmissionController
-from zen_server.tools.base import ExchangeDraft, Tool, ToolContext, ToolResult
+from zen_server.tools.base import Tool, ToolContext, ToolResult
 from zen_server.tools.validation import validate_arguments
 
 

@@ -9,8 +9,9 @@ Bounded three ways, each enforced on every write:
 * age (``CONVERSATION_TIMEOUT_HOURS``): a background task removes expired threads, and a
   read of an expired thread removes it on the spot.
 
-Evicted and expired ids are remembered in a bounded tombstone set, so a late continuation
-gets ThreadExpiredError (start a new conversation) rather than "never existed".
+Evicted and expired ids are remembered in a fixed-size tombstone ring (tombstones.py), so a
+late continuation gets ThreadExpiredError (start a new conversation) rather than "never
+existed", without memory that grows with traffic once the store is full.
 Every method body runs without an ``await`` between reading and writing the table, so on
 one event loop each operation is atomic without a lock.
 """
@@ -28,6 +29,7 @@ from typing import Literal
 
 from zen_server.config import Settings
 from zen_server.conversation.sizing import state_bytes, thread_bytes, trim_process_heap, turn_bytes
+from zen_server.conversation.tombstones import TombstoneRing
 from zen_server.conversation.types import StoreStats, Thread, Turn
 from zen_server.errors import StorageError, ThreadExpiredError, ThreadNotFoundError, ThreadTurnLimitError
 from zen_server.observability.events import NullObserver, Observer, ThreadsEvicted
@@ -71,9 +73,8 @@ class BoundedMemoryStore:
         self._observer: Observer = observer or NullObserver()
         self._clock = clock
         self._sweep_interval_s = sweep_interval_s
-        self._tombstone_limit = tombstone_limit
         self._entries: OrderedDict[str, _Entry] = OrderedDict()  # least recently used first
-        self._tombstones: OrderedDict[str, None] = OrderedDict()
+        self._tombstones = TombstoneRing(tombstone_limit)
         self._bytes = 0
         self._evictions = 0
         self._expirations = 0
@@ -101,7 +102,6 @@ class BoundedMemoryStore:
             raise StorageError(f"thread {thread.thread_id} already exists; nothing was written")
         size = thread_bytes(thread)
         self._check_fits(thread.thread_id, size)
-        self._tombstones.pop(thread.thread_id, None)
         self._entries[thread.thread_id] = _Entry(thread, size, self._clock() + self._ttl_s)
         self._bytes += size
         self._enforce_limits()
@@ -190,6 +190,11 @@ class BoundedMemoryStore:
         return self._bytes
 
     @property
+    def tombstone_bytes(self) -> int:
+        """Bytes the evicted-id ring holds: fixed, counted with the store's own bytes in leak checks."""
+        return self._tombstones.nbytes
+
+    @property
     def byte_budget(self) -> int:
         return self._byte_budget
 
@@ -248,11 +253,8 @@ class BoundedMemoryStore:
             if entry is None:
                 continue
             freed += entry.size
-            self._tombstones[tid] = None
-            self._tombstones.move_to_end(tid)
+            self._tombstones.add(tid)
         self._bytes -= freed
-        while len(self._tombstones) > self._tombstone_limit:
-            self._tombstones.popitem(last=False)
         if reason == "ttl":
             self._expirations += len(thread_ids)
         else:
@@ -269,6 +271,7 @@ class BoundedMemoryStore:
     def _publish_gauges(self) -> None:
         self._observer.set_gauge("store_threads", float(len(self._entries)))
         self._observer.set_gauge("store_bytes", float(self._bytes))
+        self._observer.set_gauge("store_tombstone_bytes", float(self._tombstones.nbytes))
 
     async def _sweep_forever(self) -> None:
         while True:

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from zen_server.config import Settings
+from zen_server.conversation.exchange import ConversationReader, ExchangeDraft
 from zen_server.conversation.types import ConversationStore, Thread, Turn
 from zen_server.errors import ThreadNotFoundError
 from zen_server.observability.events import NullObserver, Observer
 from zen_server.providers.types import ModelResponse
-from zen_server.tools.base import ConversationReader, ExchangeDraft
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,11 @@ class RecordedExchange:
 @runtime_checkable
 class _SweepingStore(Protocol):
     def start(self) -> None: ...
+
+
+@runtime_checkable
+class _ConnectingStore(Protocol):
+    async def open(self) -> None: ...
 
 
 def validate_continuation_id(continuation_id: str) -> str:
@@ -75,7 +80,9 @@ class ConversationService(ConversationReader):
         return self._settings.max_conversation_turns
 
     async def start(self) -> None:
-        """Start the store's background TTL sweeper, if it has one."""
+        """Connect a shared store (ConfigurationError if unreachable); start a TTL sweeper, if any."""
+        if isinstance(self._store, _ConnectingStore):
+            await self._store.open()
         if isinstance(self._store, _SweepingStore):
             self._store.start()
 

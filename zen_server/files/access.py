@@ -9,7 +9,9 @@ Every operation applies the path rule (``policy.py``), opens only regular files
 * ``check_image`` / ``load_images``: images by extension, signature and size, as data URLs.
 
 Nothing here trusts an earlier check: reading re-applies the rule to the path it reads,
-so a path recorded in a conversation and re-read later is judged again.
+so a path recorded in a conversation and re-read later is judged again. The one thing
+remembered is a passed *directory* check, for a few seconds (``recent_dirs.py``): it
+vouches for no read, and skipping its thread hop is most of a chat call's own cost.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from zen_server.cache.file_cache import CachedText, FileContentCache, FileIdentity, now_ns, text_entry
 from zen_server.errors import FileAccessError
 from zen_server.files import images, opening
 from zen_server.files.io_pool import FileIoPool
 from zen_server.files.policy import PathPolicy, shown
+from zen_server.files.recent_dirs import RecentDirectories
 from zen_server.files.walk import MAX_EXPANDED_FILES, too_broad, walk_text_files
 
 if TYPE_CHECKING:
@@ -52,6 +56,7 @@ class FileText:
     text: str | None
     modified: float | None = None
     problem: str | None = None
+    sha256: str | None = None  # of the bytes read
 
 
 _shared_pool: FileIoPool | None = None
@@ -69,11 +74,18 @@ class FileAccess:
     """The file-access policy of one server: its path rule, its I/O pool and its limits."""
 
     def __init__(
-        self, policy: PathPolicy, pool: FileIoPool, *, max_image_bytes: int = images.MAX_IMAGE_BYTES
+        self,
+        policy: PathPolicy,
+        pool: FileIoPool,
+        *,
+        max_image_bytes: int = images.MAX_IMAGE_BYTES,
+        content_cache: FileContentCache | None = None,
     ) -> None:
         self.policy = policy
         self.pool = pool
         self.max_image_bytes = max_image_bytes
+        self.content_cache = content_cache
+        self.recent_dirs = RecentDirectories()
 
     @classmethod
     def from_settings(cls, settings: Settings, pool: FileIoPool | None = None) -> FileAccess:
@@ -82,12 +94,21 @@ class FileAccess:
                 threads=settings.zen_file_io_threads, read_timeout_s=settings.zen_file_read_timeout_s
             )
         max_image_bytes = settings.zen_max_image_mb * 1_048_576
-        return cls(PathPolicy.from_settings(settings), pool, max_image_bytes=max_image_bytes)
+        cache_bytes = settings.zen_file_cache_mb * 1_048_576
+        cache = FileContentCache(cache_bytes, wait_s=pool.read_timeout_s) if cache_bytes else None
+        return cls(
+            PathPolicy.from_settings(settings), pool, max_image_bytes=max_image_bytes, content_cache=cache
+        )
 
     # --- paths ------------------------------------------------------------------------------------
     async def check(self, raw: str, *, field: str, kind: PathKind = "any") -> Path:
         """``raw`` resolved, allowed, existing, and a regular file or directory as ``kind`` asks."""
-        return await self.pool.run(self._check, raw, field, kind, what=f"checking {field}")
+        if kind == "dir" and (known := self.recent_dirs.get(raw, field)) is not None:
+            return known
+        resolved = await self.pool.run(self._check, raw, field, kind, what=f"checking {field}")
+        if kind == "dir":
+            self.recent_dirs.remember(raw, field, resolved)
+        return resolved
 
     async def check_all(self, raws: Iterable[str], *, field: str, kind: PathKind = "any") -> None:
         for raw in raws:
@@ -146,12 +167,25 @@ class FileAccess:
 
     def _read_text(self, path: str, cap: int) -> FileText:
         resolved = self.policy.resolve(path, field="file")
-        data, info = opening.read_regular(resolved, f"file: {shown(path)}", cap)
-        if len(data) > cap:
-            return FileText(path, None, problem=f"over {cap:,} bytes")
-        if b"\x00" in data[:_BINARY_PROBE]:
-            return FileText(path, None, problem="binary")
-        return FileText(path, data.decode("utf-8", errors="replace"), modified=info.st_mtime)
+        label = f"file: {shown(path)}"
+        fd, info = opening.open_regular(resolved, label)
+        try:
+            identity = FileIdentity.of(str(resolved), info)
+            if self.content_cache is None:
+                entry = _read_entry(fd, identity, cap, label)
+            else:
+                entry = self.content_cache.get_or_read(
+                    identity, cap, lambda: _read_entry(fd, identity, cap, label)
+                )
+        finally:
+            os.close(fd)
+        return FileText(
+            path,
+            entry.text,
+            modified=entry.modified if entry.text is not None else None,
+            problem=entry.problem,
+            sha256=entry.sha256,
+        )
 
     # --- images -----------------------------------------------------------------------------------
     async def check_image(self, ref: str, *, field: str) -> None:
@@ -186,6 +220,19 @@ class FileAccess:
             images.check_size(len(data), label, self.max_image_bytes)  # it grew after the stat
         images.check_signature(data[: images.HEADER_BYTES], image_type, label)
         return images.data_url(image_type.mime, base64.b64encode(data).decode("ascii")) if keep else ""
+
+
+def _read_entry(fd: int, identity: FileIdentity, cap: int, label: str) -> CachedText:
+    """Read the open file once; refuse it if its stat moved while it was read (a writer was busy)."""
+    data = opening.read_at_most(fd, cap + 1)
+    if FileIdentity.of(identity.path, os.fstat(fd)) != identity:
+        raise FileAccessError(f"{label} changed while it was being read (being written?); send it again")
+    problem = None
+    if len(data) > cap:
+        problem = f"over {cap:,} bytes"
+    elif b"\x00" in data[:_BINARY_PROBE]:
+        problem = "binary"
+    return text_entry(data, identity, problem=problem, now_ns=now_ns())
 
 
 __all__ = ["MAX_FILE_BYTES", "ExpandedPaths", "FileAccess", "FileText", "shared_pool"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import anyio
@@ -23,10 +23,11 @@ from starlette.types import ASGIApp
 
 from zen_server.config import Settings
 from zen_server.errors import ConfigurationError
+from zen_server.mcp.http_drain import DrainGuard
 from zen_server.mcp.http_guard import HttpGuard, is_loopback_host
 from zen_server.mcp.http_sessions import SessionLimiter
 from zen_server.mcp.http_timeouts import BodyReadGuard
-from zen_server.mcp.lifecycle import make_uvicorn, stop_on_signal
+from zen_server.mcp.lifecycle import Drainable, make_uvicorn, stop_on_signal
 from zen_server.mcp.token_strength import check_network_token
 
 logger = logging.getLogger(__name__)
@@ -48,9 +49,17 @@ def check_bind(host: str, settings: Settings) -> None:
 
 
 def build_http_app(
-    server: Server[Any], settings: Settings, *, host: str, extra_routes: Sequence[BaseRoute] = ()
+    server: Server[Any],
+    settings: Settings,
+    *,
+    host: str,
+    extra_routes: Sequence[BaseRoute] = (),
+    draining: Callable[[], bool] | None = None,
 ) -> ASGIApp:
-    """The ASGI app: /mcp (streamable HTTP) plus ``extra_routes`` (ops), wrapped in the guard."""
+    """The ASGI app: /mcp (streamable HTTP) plus ``extra_routes`` (ops), wrapped in the guard.
+
+    ``draining`` (the app's drain state) makes /mcp answer 503 once the drain begins.
+    """
     token = settings.zen_auth_token.get_secret_value() if settings.zen_auth_token else None
     starlette_app = server.streamable_http_app(
         streamable_http_path=MCP_PATH,
@@ -78,8 +87,9 @@ def build_http_app(
     bodies = BodyReadGuard(
         sessions, timeout_s=settings.zen_http_body_timeout_s, max_bytes=DEFAULT_MAX_REQUEST_BODY_SIZE
     )
+    inner: ASGIApp = bodies if draining is None else DrainGuard(bodies, draining=draining, path=MCP_PATH)
     return HttpGuard(
-        bodies,
+        inner,
         token=token,
         allowed_origins=settings.allowed_origins,
         check_host=is_loopback_host(host),
@@ -107,8 +117,16 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-async def serve_http(app: ASGIApp, *, host: str, port: int, header_timeout_s: float = 10.0) -> None:
-    """Serve until SIGTERM/SIGINT; in-flight requests get a grace period."""
+async def serve_http(
+    app: ASGIApp,
+    *,
+    host: str,
+    port: int,
+    header_timeout_s: float = 10.0,
+    drain: Drainable | None = None,
+    drain_timeout_s: float = 30.0,
+) -> None:
+    """Serve until SIGTERM/SIGINT; then drain (calls in flight finish, up to the timeout) and stop."""
     sock = bind_socket(host, port)
     bound_port = int(sock.getsockname()[1])
     web = make_uvicorn(app, host=host, port=bound_port, header_timeout_s=header_timeout_s)
@@ -117,7 +135,7 @@ async def serve_http(app: ASGIApp, *, host: str, port: int, header_timeout_s: fl
         web.should_exit = True
 
     async with anyio.create_task_group() as tg:
-        tg.start_soon(stop_on_signal, stop)
+        tg.start_soon(stop_on_signal, stop, drain, drain_timeout_s)
         logger.info("MCP streamable HTTP on http://%s:%d%s", host, bound_port, MCP_PATH)
         await web.serve(sockets=[sock])
         tg.cancel_scope.cancel()

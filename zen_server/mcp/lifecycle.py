@@ -1,17 +1,22 @@
 """Running until told to stop: SIGTERM/SIGINT handling and uvicorn without its own signals.
 
-Both transports stop the same way: a signal cancels the serving task group (stdio) or
-asks uvicorn to finish in-flight requests and exit (HTTP); the caller then closes the
-application. uvicorn's own signal capture is disabled because it re-raises the signal
-after serving, which would kill the process before the application is closed.
+Both transports stop the same way: the first signal begins the drain (no new calls,
+/ready 503), waits for the calls in flight up to the drain timeout, then cancels the
+serving task group (stdio) or asks uvicorn to exit (HTTP); the caller then closes the
+application. A second signal exits the process at once, with status 128 + signal number.
+uvicorn's own signal capture is disabled because it re-raises the signal after serving,
+which would kill the process before the application is closed.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import sys
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
+from typing import Protocol
 
 import anyio
 import uvicorn
@@ -25,13 +30,37 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 GRACEFUL_SHUTDOWN_S = 5
 
 
-async def stop_on_signal(stop: Callable[[], None]) -> None:
-    """Call ``stop`` at the first SIGTERM/SIGINT; a second one is left to the default handler."""
-    with anyio.open_signal_receiver(*STOP_SIGNALS) as signals:
-        async for signum in signals:
-            logger.info("received %s; shutting down", signal.Signals(signum).name)
-            stop()
-            return
+class Drainable(Protocol):
+    """What the transports need of ``resilience.drain.Drain``."""
+
+    def begin(self) -> None: ...
+
+    async def wait_idle(self, timeout_s: float | None = None) -> bool: ...
+
+
+async def _drain_then_stop(drain: Drainable | None, timeout_s: float, stop: Callable[[], None]) -> None:
+    if drain is not None:
+        drain.begin()
+        await drain.wait_idle(timeout_s)
+    stop()
+
+
+async def stop_on_signal(
+    stop: Callable[[], None], drain: Drainable | None = None, timeout_s: float = 30.0
+) -> None:
+    """First SIGTERM/SIGINT: drain, then ``stop``; a second one exits the process at once."""
+    stopping = False
+    async with anyio.create_task_group() as tg:
+        with anyio.open_signal_receiver(*STOP_SIGNALS) as signals:
+            async for signum in signals:
+                name = signal.Signals(signum).name
+                if stopping:
+                    logger.warning("received %s again; exiting at once", name)
+                    sys.stderr.flush()
+                    os._exit(128 + signum)
+                stopping = True
+                logger.info("received %s; draining (up to %.1f s), then shutting down", name, timeout_s)
+                tg.start_soon(_drain_then_stop, drain, timeout_s, stop)
 
 
 class EmbeddedUvicorn(uvicorn.Server):

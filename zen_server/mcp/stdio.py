@@ -12,7 +12,10 @@ Our own small transport rather than the SDK's ``stdio_server``, for three reason
   cancelled and would keep the process alive after a signal. A line longer than
   ``MAX_LINE_BYTES`` is discarded as it arrives (never buffered) and answered -32600.
 
-Stops on stdin EOF (the client went away) or SIGTERM/SIGINT.
+Stops on stdin EOF or SIGTERM/SIGINT, and drains either way: at EOF the requests already
+received are answered before the session ends (``stdio_pending``); at a signal new calls
+are refused and the ones in flight finish (``resilience.drain``), both within
+ZEN_DRAIN_TIMEOUT_S. A second signal exits at once.
 """
 
 from __future__ import annotations
@@ -36,14 +39,17 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from mcp.server.lowlevel import Server
 from mcp.shared.message import SessionMessage
 
-from zen_server.mcp.lifecycle import stop_on_signal
+from zen_server.mcp.lifecycle import Drainable, stop_on_signal
 from zen_server.mcp.stdio_frames import Answer, Forward, Handshake, error_object, triage
+from zen_server.mcp.stdio_pending import UnansweredRequests
 
 logger = logging.getLogger(__name__)
 
 _QUEUE_LINES = 256  # backpressure: the reader thread waits when the server falls this far behind
 _READ_BYTES = 1 << 16
 MAX_LINE_BYTES = 8 * 1024 * 1024
+# After a drain, how long answers of finished calls may take to reach the writer.
+_ANSWER_GRACE_S = 2.0
 # Stands in for a line that was too long to keep; compared by identity.
 OVERSIZED_LINE = "<oversized line>\n"
 
@@ -144,23 +150,39 @@ async def _read_frames(
     to_server: MemoryObjectSendStream[SessionMessage | Exception],
     replies: MemoryObjectSendStream[str],
     handshake: Handshake,
+    unanswered: UnansweredRequests,
+    drain_timeout_s: float,
 ) -> None:
     async with to_server, replies:
-        async for line in reader:
-            if line is OVERSIZED_LINE:
-                too_long = f"Invalid Request: a message over {MAX_LINE_BYTES:,} bytes was discarded"
-                await replies.send(_json_line(error_object(None, types.INVALID_REQUEST, too_long)))
-                continue
-            try:
-                verdict = triage(line)
-            except Exception:  # a frame must never take the transport down
-                logger.exception("could not triage a stdio frame; answering Invalid Request")
-                verdict = Answer(json.dumps(error_object(None, types.INVALID_REQUEST, "Invalid Request")))
-            if isinstance(verdict, Forward):
-                handshake.inbound(verdict.message)
-                await to_server.send(SessionMessage(verdict.message))
-            elif isinstance(verdict, Answer):
-                await replies.send(verdict.text + "\n")
+        await _forward_lines(reader, to_server, replies, handshake, unanswered)
+        # End of input: closing to_server ends the SDK session, which would answer every
+        # open request "Connection closed"; let them finish first.
+        await unanswered.wait_answered(drain_timeout_s)
+
+
+async def _forward_lines(
+    reader: DaemonLineReader,
+    to_server: MemoryObjectSendStream[SessionMessage | Exception],
+    replies: MemoryObjectSendStream[str],
+    handshake: Handshake,
+    unanswered: UnansweredRequests,
+) -> None:
+    async for line in reader:
+        if line is OVERSIZED_LINE:
+            too_long = f"Invalid Request: a message over {MAX_LINE_BYTES:,} bytes was discarded"
+            await replies.send(_json_line(error_object(None, types.INVALID_REQUEST, too_long)))
+            continue
+        try:
+            verdict = triage(line)
+        except Exception:  # a frame must never take the transport down
+            logger.exception("could not triage a stdio frame; answering Invalid Request")
+            verdict = Answer(json.dumps(error_object(None, types.INVALID_REQUEST, "Invalid Request")))
+        if isinstance(verdict, Forward):
+            handshake.inbound(verdict.message)
+            unanswered.inbound(verdict.message)
+            await to_server.send(SessionMessage(verdict.message))
+        elif isinstance(verdict, Answer):
+            await replies.send(verdict.text + "\n")
 
 
 def _json_line(value: Any) -> str:
@@ -171,10 +193,12 @@ async def _relay_replies(
     from_server: MemoryObjectReceiveStream[SessionMessage],
     replies: MemoryObjectSendStream[str],
     handshake: Handshake,
+    unanswered: UnansweredRequests,
 ) -> None:
     async with from_server, replies:
         async for session_message in from_server:
             message = handshake.outbound(session_message.message)
+            unanswered.outbound(message)
             await replies.send(message.model_dump_json(by_alias=True, exclude_unset=True) + "\n")
 
 
@@ -184,24 +208,38 @@ async def _write_replies(replies: MemoryObjectReceiveStream[str], fd: int) -> No
             await anyio.to_thread.run_sync(_write_all, fd, text.encode("utf-8"))
 
 
-async def serve_stdio(server: Server[Any]) -> None:
-    """Serve one client over stdio until EOF or a stop signal; replies already queued are written."""
+async def serve_stdio(
+    server: Server[Any], *, drain: Drainable | None = None, drain_timeout_s: float = 30.0
+) -> None:
+    """Serve one client over stdio until EOF or a stop signal, draining either way (module docstring)."""
     with wire_off_standard_fds() as (wire_in, wire_out):
         to_server, server_reads = anyio.create_memory_object_stream[SessionMessage | Exception](0)
         server_writes, from_server = anyio.create_memory_object_stream[SessionMessage](0)
         replies, outgoing = anyio.create_memory_object_stream[str](_QUEUE_LINES)
         handshake = Handshake()
+        unanswered = UnansweredRequests()
         reading = anyio.CancelScope()
 
         async def read_frames() -> None:
             with reading:
-                await _read_frames(DaemonLineReader(wire_in), to_server, replies, handshake)
+                reader = DaemonLineReader(wire_in)
+                await _read_frames(reader, to_server, replies, handshake, unanswered, drain_timeout_s)
+
+        async def stop_reading() -> None:
+            # After a signal's drain: the finished calls' answers are on their way to the
+            # relay; once they are there, end the session as end of input would.
+            await unanswered.wait_answered(_ANSWER_GRACE_S)
+            reading.cancel()
 
         async with anyio.create_task_group() as tg:
-            tg.start_soon(stop_on_signal, tg.cancel_scope.cancel)
+
+            def stop() -> None:
+                tg.start_soon(stop_reading)
+
+            tg.start_soon(stop_on_signal, stop, drain, drain_timeout_s)
             async with anyio.create_task_group() as io:
                 io.start_soon(_write_replies, outgoing, wire_out)
-                io.start_soon(_relay_replies, from_server, replies.clone(), handshake)
+                io.start_soon(_relay_replies, from_server, replies.clone(), handshake, unanswered)
                 io.start_soon(read_frames)
                 async with server_reads, server_writes:
                     await server.run(server_reads, server_writes, server.create_initialization_options())

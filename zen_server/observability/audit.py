@@ -23,11 +23,13 @@ from zen_server.observability.audit_schema import SCHEMA_VERSION
 from zen_server.observability.audit_writer import RotatingLineWriter
 from zen_server.observability.events import (
     BreakerTransition,
+    DeploymentAttempt,
     Event,
     FallbackTaken,
     ProviderAttempt,
     RequestRejected,
     RetryScheduled,
+    StoreOperation,
     SystemEvent,
     ThreadsEvicted,
     ToolCallFinished,
@@ -39,7 +41,13 @@ MAX_MESSAGE_CHARS = 300  # enough to say what failed, too short to carry a file'
 MAX_DETAIL_STRING = 200
 MAX_THREAD_IDS = 50
 # Many per call and already in the tool call line (provider, model): not worth a line each.
-_METRICS_ONLY = (ProviderAttempt, RetryScheduled, ToolCallStarted)  # not audit lines
+_METRICS_ONLY = (  # not audit lines
+    ProviderAttempt,
+    DeploymentAttempt,
+    RetryScheduled,
+    StoreOperation,
+    ToolCallStarted,
+)
 _log = logging.getLogger("zen_server.audit")
 
 
@@ -93,6 +101,7 @@ def audit_record(event: Event, at: float) -> dict[str, Any] | None:
             "tokens": {"input": max(event.input_tokens, 0), "output": max(event.output_tokens, 0)},
             "arguments_sha256": event.arguments_digest,
             "error": error,
+            "cached": event.cached,
         }
     if isinstance(event, BreakerTransition):
         return head | {

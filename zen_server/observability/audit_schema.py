@@ -64,6 +64,7 @@ AUDIT_SCHEMA: dict[str, Any] = {
             "required": ["type", "message"],
             "properties": {"type": {"type": "string"}, "message": {"type": "string", "maxLength": 500}},
         },
+        "cached": {"type": "boolean"},
         "key": {"type": "string"},
         "from_state": {"enum": ["closed", "open", "half_open"]},
         "to_state": {"enum": ["closed", "open", "half_open"]},

@@ -13,6 +13,7 @@ from typing import Literal, Protocol
 
 ToolOutcome = Literal["success", "error", "rejected", "deadline", "cancelled"]
 BreakerState = Literal["closed", "open", "half_open"]
+StoreOutcome = Literal["ok", "error", "refused"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class ToolCallFinished:
     error_type: str | None = None
     error_message: str | None = None
     continuation_id: str | None = None
+    cached: bool = False  # the model's answer came from the response cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,18 @@ class ProviderAttempt:
     status: str  # "ok", an HTTP status code as text, "timeout", "connect_error", "malformed"
     duration_s: float
     request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeploymentAttempt:
+    """One attempt on a deployment of ZEN_DEPLOYMENTS (beside its ProviderAttempt)."""
+
+    deployment: str
+    region: str
+    model: str
+    status: str  # as ProviderAttempt's
+    duration_s: float
+    ejected_for_s: float | None = None  # this outcome ejected the deployment for so long
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +105,15 @@ class ThreadsEvicted:
 
 
 @dataclass(frozen=True, slots=True)
+class StoreOperation:
+    """One conversation store operation (Redis): its outcome and how long it took."""
+
+    operation: str  # get, create, append, ping, stats
+    outcome: StoreOutcome  # refused: the store breaker was open
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
 class SystemEvent:
     kind: Literal["startup", "shutdown", "memory_pressure", "store_unavailable", "store_recovered"]
     detail: dict[str, object] = field(default_factory=dict)
@@ -100,11 +123,13 @@ Event = (
     ToolCallStarted
     | ToolCallFinished
     | ProviderAttempt
+    | DeploymentAttempt
     | BreakerTransition
     | RetryScheduled
     | FallbackTaken
     | RequestRejected
     | ThreadsEvicted
+    | StoreOperation
     | SystemEvent
 )
 
@@ -169,6 +194,7 @@ GAUGE_NAMES = (
     "breaker_state",  # labels: key; 0 closed, 1 half_open, 2 open
     "store_threads",
     "store_bytes",
+    "store_breaker_state",  # 0 closed, 1 half_open, 2 open (Redis store only)
     "process_rss_bytes",
     "event_loop_lag_seconds",
 )

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from typing import TextIO
 
 from prometheus_client import CollectorRegistry, Counter
 
 from zen_server.config import Settings
 from zen_server.observability.audit import AuditLog
+from zen_server.observability.cache_metrics import WatchedCache, cache_rows, watch_caches
 from zen_server.observability.events import Event, Observer
 from zen_server.observability.history import ChartHistory, HistorySampler
 from zen_server.observability.live_state import LiveState
@@ -72,6 +74,7 @@ class ObservabilityHub:
         self._rss = RssSampler(self)
         self.history = ChartHistory()
         self._history = HistorySampler(self.history, self.live.snapshot)
+        self._caches: dict[str, WatchedCache] = {}
 
     # --- Observer ----------------------------------------------------------------------
     # A plain try/except loop rather than FanOutObserver: same isolation, less per-event cost.
@@ -115,6 +118,11 @@ class ObservabilityHub:
         """``/metrics`` body and content type."""
         return self.metrics.exposition()
 
+    def watch_caches(self, caches: Mapping[str, WatchedCache]) -> None:
+        """Show these caches in /metrics (``zen_cache_*``) and on the dashboard."""
+        self._caches = dict(caches)
+        watch_caches(self.metrics.registry, self._caches)
+
     def snapshot(self) -> dict[str, object]:
-        """The dashboard's figures over the recent window."""
-        return self.live.snapshot()
+        """The dashboard's figures over the recent window, and the caches since start."""
+        return self.live.snapshot() | {"caches": cache_rows(self._caches)}

@@ -20,9 +20,11 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from zen_server.observability.events import (
     BreakerTransition,
+    DeploymentAttempt,
     Event,
     FallbackTaken,
     RequestRejected,
@@ -40,6 +42,10 @@ ERROR_OUTCOMES = frozenset({"error", "deadline"})
 STUCK_FACTOR = 2.0  # in flight longer than this many window p95s (and the target) is stuck
 MAX_OPEN_CALLS = 10_000  # bound on calls tracked in flight, even if a finish were lost
 _BREAKER_STATE_NAMES = {0: "closed", 1: "half_open", 2: "open"}
+_DEPLOYMENT_GAUGES = {
+    "deployment_in_flight": "in_flight",
+    "deployment_ewma_latency_seconds": "ewma_latency_s",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +83,8 @@ class LiveState:
         self._events: deque[dict[str, object]] = deque(maxlen=max_events)
         self._gauges: dict[str, float] = {}
         self._breakers: dict[str, dict[str, object]] = {}
+        # ZEN_DEPLOYMENTS: one entry per deployment of the file (bounded by it).
+        self._deployments: dict[str, dict[str, Any]] = {}
         self._totals = {"calls": 0, "errors": 0, "rejected": 0}
         self._open: dict[str, tuple[str, float]] = {}  # request id -> (tool, started)
         # The ops listener may read from another thread than the one emitting.
@@ -97,6 +105,15 @@ class LiveState:
                 self._totals["calls"] += 1
                 if event.outcome in ERROR_OUTCOMES:
                     self._totals["errors"] += 1
+            return
+        if isinstance(event, DeploymentAttempt):
+            with self._lock:
+                entry = self._deployment(event.deployment, event.region)
+                entry["requests"] += 1
+                entry["failures"] += event.status != "ok"
+                entry["ejections"] += event.ejected_for_s is not None
+            if event.ejected_for_s is not None:
+                self._note("ejection", f"deployment {event.deployment} ejected for {event.ejected_for_s:g} s")
             return
         if isinstance(event, BreakerTransition):
             with self._lock:
@@ -122,8 +139,26 @@ class LiveState:
                 known = self._breakers.get(labels["key"])
                 if known is None or known["state"] != state:
                     self._breakers[labels["key"]] = {"state": state, "since": self._wall()}
+            elif name in _DEPLOYMENT_GAUGES and "deployment" in labels:
+                entry = self._deployment(labels["deployment"], labels.get("region", ""))
+                entry[_DEPLOYMENT_GAUGES[name]] = value
             elif not labels:
                 self._gauges[name] = value
+
+    def _deployment(self, name: str, region: str) -> dict[str, Any]:
+        """The entry of one deployment (the lock held by the caller)."""
+        found = self._deployments.get(name)
+        if found is None:
+            found = self._deployments[name] = {
+                "deployment": name,
+                "region": region,
+                "requests": 0,
+                "failures": 0,
+                "ejections": 0,
+                "in_flight": 0.0,
+                "ewma_latency_s": None,
+            }
+        return found
 
     def _note(self, kind: str, text: str) -> None:
         with self._lock:
@@ -147,6 +182,7 @@ class LiveState:
             calls = list(self._calls)
             gauges = dict(self._gauges)
             breakers = {k: dict(v) for k, v in self._breakers.items()}
+            deployments = sorted((dict(v) for v in self._deployments.values()), key=_by_region)
             events = [dict(e) for e in self._events]
             totals = dict(self._totals)
             open_calls = list(self._open.values())
@@ -172,8 +208,10 @@ class LiveState:
             "rss_bytes": gauges.get("process_rss_bytes"),
             "store_threads": gauges.get("store_threads"),
             "store_bytes": gauges.get("store_bytes"),
+            "store_breaker_state": gauges.get("store_breaker_state"),  # None: in-memory store
             "event_loop_lag_s": gauges.get("event_loop_lag_seconds"),
             "breakers": [{"key": k, **v} for k, v in sorted(breakers.items())],
+            "deployments": deployments,
             "recent_events": list(reversed(events)),
             "totals": totals,
             "targets": {"p95_s": P95_TARGET_S, "error_rate": ERROR_RATE_TARGET},
@@ -181,6 +219,10 @@ class LiveState:
             "stuck": stuck.as_json(),
             "warnings": stuck.warnings(),
         }
+
+
+def _by_region(entry: dict[str, Any]) -> tuple[str, str]:
+    return (str(entry["region"]), str(entry["deployment"]))
 
 
 def stuck_after_s(p95_s: float | None) -> float:

@@ -16,17 +16,21 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from zen_server.observability.events import (
     BreakerState,
     BreakerTransition,
+    DeploymentAttempt,
     Event,
     FallbackTaken,
     ProviderAttempt,
     RequestRejected,
     RetryScheduled,
+    StoreOperation,
     SystemEvent,
     ThreadsEvicted,
     ToolCallFinished,
 )
 
 # Tool calls span sub-second answers to multi-minute consensus runs; 2 s is the plan's p95 target.
+# Loopback Redis answers in well under a millisecond; the top buckets catch an op timeout.
+STORE_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 TOOL_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
 PROVIDER_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
 
@@ -72,6 +76,30 @@ class PrometheusObserver:
             buckets=PROVIDER_BUCKETS,
             registry=r,
         )
+        self.deployment_requests = Counter(
+            "zen_deployment_requests_total",
+            "Attempts per deployment of ZEN_DEPLOYMENTS, by outcome (share: its rate over the sum).",
+            ["deployment", "region", "status"],
+            registry=r,
+        )
+        self.deployment_ejections = Counter(
+            "zen_deployment_ejections_total",
+            "Outlier ejections per deployment.",
+            ["deployment", "region"],
+            registry=r,
+        )
+        self.deployment_in_flight = Gauge(
+            "zen_deployment_in_flight",
+            "Attempts in flight per deployment.",
+            ["deployment", "region"],
+            registry=r,
+        )
+        self.deployment_latency = Gauge(
+            "zen_deployment_ewma_latency_seconds",
+            "Peak-EWMA latency the router sees per deployment.",
+            ["deployment", "region"],
+            registry=r,
+        )
         self.in_flight = Gauge("zen_in_flight_requests", "Tool calls running now.", registry=r)
         self.queued = Gauge("zen_queued_requests", "Tool calls waiting for admission.", registry=r)
         self.provider_in_flight = Gauge(
@@ -98,6 +126,29 @@ class PrometheusObserver:
         )
         self.store_threads = Gauge("zen_store_threads", "Conversation threads held.", registry=r)
         self.store_bytes = Gauge("zen_store_bytes", "Bytes held by the conversation store.", registry=r)
+        self.store_operations = Counter(
+            "zen_store_operations_total",
+            "Conversation store (Redis) operations, by operation and outcome.",
+            ["operation", "outcome"],
+            registry=r,
+        )
+        self.store_duration = Histogram(
+            "zen_store_operation_duration_seconds",
+            "Duration of one conversation store (Redis) operation.",
+            ["operation"],
+            buckets=STORE_BUCKETS,
+            registry=r,
+        )
+        self.store_breaker = Gauge(
+            "zen_store_breaker_state",
+            "Conversation store breaker: 0 closed, 1 half open, 2 open.",
+            registry=r,
+        )
+        self.store_tombstone_bytes = Gauge(
+            "zen_store_tombstone_bytes",
+            "Bytes held by the store's ring of evicted thread ids (fixed at start-up).",
+            registry=r,
+        )
         self.evictions = Counter(
             "zen_evictions_total", "Conversation threads evicted, by reason.", ["reason"], registry=r
         )
@@ -136,6 +187,10 @@ class PrometheusObserver:
         elif isinstance(event, ProviderAttempt):
             child(self.provider_requests, event.provider, event.model, event.status).inc()
             child(self.provider_duration, event.provider, event.model).observe(event.duration_s)
+        elif isinstance(event, DeploymentAttempt):
+            child(self.deployment_requests, event.deployment, event.region, event.status).inc()
+            if event.ejected_for_s is not None:
+                child(self.deployment_ejections, event.deployment, event.region).inc()
         elif isinstance(event, BreakerTransition):
             child(self.breaker_transitions, event.key, event.to_state).inc()
             child(self.breaker_state, event.key).set(BREAKER_STATE_VALUES[event.to_state])
@@ -147,6 +202,10 @@ class PrometheusObserver:
             child(self.rejections, event.reason).inc()
         elif isinstance(event, ThreadsEvicted):
             child(self.evictions, event.reason).inc(event.count)
+        elif isinstance(event, StoreOperation):
+            child(self.store_operations, event.operation, event.outcome).inc()
+            if event.outcome != "refused":
+                child(self.store_duration, event.operation).observe(event.seconds)
         elif isinstance(event, SystemEvent):
             child(self.system_events, event.kind).inc()
 
@@ -157,12 +216,21 @@ class PrometheusObserver:
             self.queued.set(value)
         elif name == "provider_in_flight":
             self._child(self.provider_in_flight, labels.get("provider", "unknown")).set(value)
+        elif name in ("deployment_in_flight", "deployment_ewma_latency_seconds"):
+            metric = self.deployment_in_flight if name == "deployment_in_flight" else self.deployment_latency
+            self._child(metric, labels.get("deployment", "unknown"), labels.get("region", "unknown")).set(
+                value
+            )
         elif name == "breaker_state":
             self._child(self.breaker_state, labels.get("key", "unknown")).set(value)
         elif name == "store_threads":
             self.store_threads.set(value)
         elif name == "store_bytes":
             self.store_bytes.set(value)
+        elif name == "store_breaker_state":
+            self.store_breaker.set(value)
+        elif name == "store_tombstone_bytes":
+            self.store_tombstone_bytes.set(value)
         elif name == "process_rss_bytes":
             self.rss.set(value)
         elif name == "event_loop_lag_seconds":

@@ -3,8 +3,8 @@
 Owns :class:`ReadinessReport` (what ``/ready`` serves) and :func:`assess_readiness`, the
 rule that turns the facts the composition root gathers (breaker states from the gateway,
 the memory guard's level, a store ping) into a verdict. Degraded means: no provider is
-configured, every configured provider's breaker is open, memory is critical, or the shared
-store is unreachable.
+configured, every configured provider's breaker is open, memory is critical, the shared store is
+unreachable, or the instance is draining before it exits.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ def assess_readiness(
     provider_setup_hint: str = "",
     memory_level: str = "ok",
     store_reachable: bool | None = None,
+    draining: bool = False,
 ) -> ReadinessReport:
     """The verdict for ``/ready``.
 
@@ -65,6 +66,8 @@ def assess_readiness(
         else {_provider_of(k) for k in breaker_states}
     )
     reasons: list[str] = []
+    if draining:
+        reasons.append("shutting down: finishing the calls in flight, taking no new ones")
     if configured_providers is not None and not providers:
         reasons.append(
             "no model provider is configured" + (f": {provider_setup_hint}" if provider_setup_hint else "")
@@ -82,5 +85,6 @@ def assess_readiness(
         "breakers": dict(breaker_states),
         "memory_level": memory_level,
         "store_reachable": store_reachable,
+        "draining": draining,
     }
     return ReadinessReport(ready=not reasons, reasons=reasons, details=details)

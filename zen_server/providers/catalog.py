@@ -99,12 +99,16 @@ class ModelCatalog:
         specs: list[ModelSpec],
         configured: frozenset[str],
         restrictions: dict[str, frozenset[str]] | None = None,
+        served: frozenset[str] = frozenset(),
     ) -> None:
         rank = {p: i for i, p in enumerate(PROVIDER_PRIORITY)}
         # Stable sort: provider priority first, data order within a provider.
         self._specs = sorted(specs, key=lambda s: rank.get(s.provider, len(rank)))
         self._configured = configured
         self._restrictions = restrictions or {}
+        # Models a deployment of ZEN_DEPLOYMENTS serves (lower-cased names): usable whether or
+        # not their provider's own variables are set.
+        self._served = served
         self._passthrough: dict[str, ModelSpec] = {}  # lower-cased name -> generic OpenRouter spec
 
     @classmethod
@@ -145,7 +149,12 @@ class ModelCatalog:
         return spec.name.lower() in allowed or any(a.lower() in allowed for a in spec.aliases)
 
     def is_available(self, spec: ModelSpec) -> bool:
-        return spec.provider in self._configured and self.is_allowed(spec)
+        served = spec.name.lower() in self._served
+        return (spec.provider in self._configured or served) and self.is_allowed(spec)
+
+    def with_served(self, names: frozenset[str]) -> ModelCatalog:
+        """This catalog, with the models deployments serve (lower-cased names) usable too."""
+        return ModelCatalog(self._specs, self._configured, self._restrictions, served=names)
 
     def available(self) -> list[ModelSpec]:
         return [s for s in self._specs if self.is_available(s)]

@@ -17,6 +17,13 @@ For one ``generate(request)``:
    ends the call. The answer names the provider and model that answered and the
    providers tried before (``fell_back_from``).
 
+With ZEN_DEPLOYMENTS, a candidate model that deployments serve is not called on its
+provider but on its deployments, in the order the :class:`Router` gives (strategy, ejection,
+region): one attempt per deployment, each behind that deployment's own breaker and
+bulkhead, the next deployment on a transient failure (failover instead of retrying the
+same endpoint); only when every deployment failed does the chain move to the fallback
+model. The answer names the deployment and region (``ModelResponse.deployment/region``).
+
 Deadline: everything is bounded by :func:`remaining`; cancellation propagates unchanged.
 """
 
@@ -28,10 +35,20 @@ from collections.abc import Mapping
 
 from zen_server.config import Settings
 from zen_server.errors import TransientProviderError
-from zen_server.observability.events import FallbackTaken, NullObserver, Observer, ProviderAttempt
+from zen_server.observability.events import (
+    DeploymentAttempt,
+    FallbackTaken,
+    NullObserver,
+    Observer,
+    ProviderAttempt,
+)
 from zen_server.providers.catalog import ModelCatalog, ModelSpec
 from zen_server.providers.factory import build_providers
 from zen_server.providers.http import attempt_status
+from zen_server.providers.routing.clients import build_deployment_providers
+from zen_server.providers.routing.deployments import Deployment
+from zen_server.providers.routing.health import EjectionPolicy
+from zen_server.providers.routing.router import Router
 from zen_server.providers.types import ModelRequest, ModelResponse, Provider, ResolvedCall
 from zen_server.resilience.breaker import CircuitBreaker
 from zen_server.resilience.bulkhead import Bulkhead
@@ -79,6 +96,8 @@ class ModelGateway:
         rate_limits: Mapping[str, float] | None = None,
         default_model: str = "auto",
         clock: Clock = monotonic,
+        router: Router | None = None,
+        deployment_providers: Mapping[str, Provider] | None = None,
     ) -> None:
         self._catalog = catalog
         self._providers = dict(providers)
@@ -94,17 +113,34 @@ class ModelGateway:
         self._limiters = {
             name: RateLimiter(name, rate) for name, rate in (rate_limits or {}).items() if rate > 0
         }
+        self._router = router
+        self._deployment_providers = dict(deployment_providers or {})
+        self._deployment_bulkheads = {
+            d.name: Bulkhead(d.name, d.max_in_flight or provider_max_in_flight, observer=self._observer)
+            for d in (router.deployments() if router is not None else [])
+        }
 
     # --- public -------------------------------------------------------------------------
+    def first_choice(self, request: ModelRequest) -> ModelSpec:
+        """The model ``request`` goes to first (UnknownModelError if none); the response cache keys on it."""
+        name = request.model.strip() or self._default_model
+        if name.lower() == "auto":
+            return self._catalog.pick_auto(request.tool_name)
+        return self._catalog.resolve(name)
+
+    def target_for(self, request: ModelRequest) -> ResolvedCall:
+        spec = self.first_choice(request)
+        return ResolvedCall(provider=spec.provider, model=spec.name, api_model=spec.wire_name)
+
     async def generate(self, request: ModelRequest) -> ModelResponse:
         name = request.model.strip() or self._default_model
         auto = name.lower() == "auto"
-        spec = self._catalog.pick_auto(request.tool_name) if auto else self._catalog.resolve(name)
+        spec = self.first_choice(request)
         chain = [spec]
         if request.allow_fallback:
             any_provider = auto or request.auto_selected
             chain += self._catalog.auto_fallbacks(spec) if any_provider else self._catalog.fallbacks_for(spec)
-        chain = [s for s in chain if s.provider in self._providers]
+        chain = [s for s in chain if s.provider in self._providers or self._routed(s)]
         if not chain:
             raise TransientProviderError(
                 f"no client is running for provider {spec.provider}", provider=spec.provider, model=spec.name
@@ -134,6 +170,10 @@ class ModelGateway:
         assert last_error is not None
         raise last_error
 
+    @property
+    def router(self) -> Router | None:
+        return self._router
+
     def breaker_states(self) -> dict[str, str]:
         return {key: breaker.state for key, breaker in sorted(self._breakers.items())}
 
@@ -159,13 +199,17 @@ class ModelGateway:
         return found
 
     async def aclose(self) -> None:
-        results = await asyncio.gather(
-            *(p.aclose() for p in self._providers.values()), return_exceptions=True
-        )
+        clients = [*self._providers.values(), *self._deployment_providers.values()]
+        results = await asyncio.gather(*(p.aclose() for p in clients), return_exceptions=True)
         del results  # closing is best effort: one failing client must not keep the others open
 
     # --- one candidate ------------------------------------------------------------------
+    def _routed(self, spec: ModelSpec) -> bool:
+        return self._router is not None and self._router.serves(spec.name)
+
     async def _call(self, request: ModelRequest, spec: ModelSpec) -> ModelResponse:
+        if self._router is not None and self._router.serves(spec.name):
+            return await self._call_deployments(self._router, request, spec)
         provider = self._providers[spec.provider]
         target = ResolvedCall(provider=spec.provider, model=spec.name, api_model=spec.wire_name)
         provider_breaker = self.breaker(spec.provider)
@@ -187,6 +231,90 @@ class ModelGateway:
                     return await self._observed(provider, request, target)
 
         return await self._retry.run(attempt, provider=spec.provider, model=spec.name)
+
+    async def _call_deployments(
+        self, router: Router, request: ModelRequest, spec: ModelSpec
+    ) -> ModelResponse:
+        """One attempt per deployment in the router's order, until one answers."""
+        last_error: TransientProviderError | None = None
+        for deployment in router.order(spec.name):
+            if remaining() <= 0:
+                break
+            try:
+                response = await self._call_deployment(router, request, spec, deployment)
+            except TransientProviderError as error:
+                last_error = error
+                continue
+            return dataclasses.replace(response, deployment=deployment.name, region=deployment.region)
+        if last_error is None:
+            raise TransientProviderError(
+                f"no deployment of {spec.name} could be tried in time",
+                provider=spec.provider,
+                model=spec.name,
+            )
+        raise last_error
+
+    async def _call_deployment(
+        self, router: Router, request: ModelRequest, spec: ModelSpec, deployment: Deployment
+    ) -> ModelResponse:
+        breaker = self.breaker(f"deployment:{deployment.name}")
+        breaker.check(provider=deployment.kind, model=spec.name)  # open: skip it, no attempt
+        wire = deployment.wire_name(spec.name) or spec.wire_name
+        target = ResolvedCall(provider=deployment.kind, model=spec.name, api_model=wire)
+        async with self._deployment_bulkheads[deployment.name].slot(model=spec.name):
+            router.started(deployment.name)
+            self._deployment_gauges(router, deployment)
+            started = self._clock()
+            response: ModelResponse | None = None
+            error: BaseException | None = None
+            try:
+                with breaker.guard(provider=deployment.kind, model=spec.name):
+                    response = await self._observed(
+                        self._deployment_providers[deployment.name], request, target
+                    )
+                return response
+            except BaseException as exc:
+                error = exc
+                raise
+            finally:
+                self._deployment_finished(router, deployment, spec, started, response, error)
+
+    def _deployment_finished(
+        self,
+        router: Router,
+        deployment: Deployment,
+        spec: ModelSpec,
+        started: float,
+        response: ModelResponse | None,
+        error: BaseException | None,
+    ) -> None:
+        took = max(0.0, self._clock() - started)
+        cancelled = isinstance(error, asyncio.CancelledError)
+        # A permanent error (bad request) or a cancellation says nothing against the deployment.
+        failed = isinstance(error, TransientProviderError)
+        retry_after = error.retry_after if isinstance(error, TransientProviderError) else None
+        tokens = response.usage.total_tokens if response is not None else 0
+        ejected = router.finished(
+            deployment.name, ok=not failed, latency_s=took, retry_after=retry_after, tokens=tokens
+        )
+        status = "cancelled" if cancelled else attempt_status(error if isinstance(error, Exception) else None)
+        self._observer.emit(
+            DeploymentAttempt(
+                deployment=deployment.name,
+                region=deployment.region,
+                model=spec.name,
+                status=status,
+                duration_s=took,
+                ejected_for_s=ejected,
+            )
+        )
+        self._deployment_gauges(router, deployment)
+
+    def _deployment_gauges(self, router: Router, deployment: Deployment) -> None:
+        view = router.view(deployment.name)
+        labels = {"deployment": deployment.name, "region": deployment.region}
+        self._observer.set_gauge("deployment_in_flight", view.in_flight, **labels)
+        self._observer.set_gauge("deployment_ewma_latency_seconds", view.ewma_latency_s, **labels)
 
     async def _observed(
         self, provider: Provider, request: ModelRequest, target: ResolvedCall
@@ -224,9 +352,28 @@ def provider_timeout(left: float) -> float:
     return max(0.0, left - reserve)
 
 
-def build_model_gateway(settings: Settings, catalog: ModelCatalog, observer: Observer) -> ModelGateway:
-    """The gateway with one client per configured provider and the settings' policies."""
+def build_model_gateway(
+    settings: Settings,
+    catalog: ModelCatalog,
+    observer: Observer,
+    deployments: list[Deployment] | None = None,
+) -> ModelGateway:
+    """The gateway with one client per configured provider (and per deployment) and the
+    settings' policies."""
     providers = build_providers(settings, catalog)
+    router = None
+    if deployments:
+        router = Router(
+            deployments,
+            strategy=settings.zen_routing,
+            region=settings.zen_region,
+            policy=EjectionPolicy(
+                consecutive_failures=settings.zen_ejection_consecutive_failures,
+                base_ejection_s=settings.zen_ejection_base_s,
+                max_ejection_s=settings.zen_ejection_max_s,
+                max_ejection_percent=settings.zen_ejection_max_percent,
+            ),
+        )
     retry = RetryPolicy(
         max_attempts=settings.zen_retry_max_attempts,
         budget=RetryBudget(settings.zen_retry_budget_ratio),
@@ -242,4 +389,6 @@ def build_model_gateway(settings: Settings, catalog: ModelCatalog, observer: Obs
         provider_max_in_flight=settings.provider_max_in_flight,
         rate_limits=rate_limits,
         default_model=settings.default_model,
+        router=router,
+        deployment_providers=build_deployment_providers(deployments or [], settings, catalog),
     )

@@ -60,6 +60,11 @@ class ModelResponse:
     finish_reason: str | None = None
     # Providers tried before this one answered (fallback), in order; empty when none.
     fell_back_from: tuple[str, ...] = ()
+    # Served from the response cache (zen_server.cache), not by a provider call just now.
+    cached: bool = False
+    # With ZEN_DEPLOYMENTS: the deployment that answered and its region.
+    deployment: str | None = None
+    region: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

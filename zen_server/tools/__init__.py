@@ -5,7 +5,8 @@ modules are not imported here (the registry discovers them), so importing this p
 stays cheap and free of cycles.
 """
 
-from zen_server.tools.base import ConversationReader, ExchangeDraft, Tool, ToolContext, ToolResult
+from zen_server.conversation.exchange import ConversationReader, ExchangeDraft
+from zen_server.tools.base import Tool, ToolContext, ToolResult
 from zen_server.tools.catalog_view import CatalogView, ModelInfo
 from zen_server.tools.challenge import ChallengeTool
 from zen_server.tools.chat import ChatTool

@@ -13,27 +13,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from zen_server.conversation.exchange import ConversationReader, ExchangeDraft
 from zen_server.files import FileAccess, shared_pool
 
 if TYPE_CHECKING:
     from zen_server.config import Settings
-    from zen_server.conversation.types import Thread
     from zen_server.providers.catalog import ModelCatalog
     from zen_server.providers.types import ModelCaller, ModelResponse
 
 ProgressCallback = Callable[[float, float | None, str | None], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class ExchangeDraft:
-    """The exchange a tool wants appended to its thread: the user's side and the answer."""
-
-    user_content: str
-    assistant_content: str
-    files: tuple[str, ...] = ()
-    images: tuple[str, ...] = ()
-    # Replaces the thread's tool state when set (workflow step tracking).
-    state: dict[str, object] | None = None
 
 
 @dataclass(slots=True)
@@ -53,13 +41,6 @@ class ToolResult:
     # JSON content normally replaces the envelope (the workflow tools' own documents); set
     # this to send it inside the envelope as a string, as upstream's jules does.
     json_in_envelope: bool = False
-
-
-class ConversationReader:
-    """What a tool may do with threads: read one. Writing is the executor's job."""
-
-    async def load(self, continuation_id: str) -> Thread:  # pragma: no cover - interface
-        raise NotImplementedError
 
 
 @dataclass(slots=True)

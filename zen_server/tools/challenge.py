@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 from zen_server.config import Settings
 from zen_server.tools.base import Tool, ToolContext, ToolResult
 from zen_server.tools.catalog_view import CatalogView
-from zen_server.tools.validation import check_prompt_size, validate_arguments
 
 CHALLENGE_STATUS = "challenge_accepted"
 
@@ -57,9 +56,8 @@ class ChallengeTool(Tool):
         }
 
     async def run(self, arguments: Mapping[str, Any], ctx: ToolContext) -> ToolResult:
-        args = validate_arguments(self.name, self.input_schema(ctx.catalog, ctx.settings), arguments)
+        args = arguments  # validated by the executor against input_schema
         statement: str = args["prompt"]
-        check_prompt_size(statement)
         document = {
             "status": CHALLENGE_STATUS,
             "original_statement": statement,

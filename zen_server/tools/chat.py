@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from zen_server.config import Settings
+from zen_server.conversation.exchange import ExchangeDraft
 from zen_server.errors import PermanentProviderError
 from zen_server.providers.types import ChatMessage, ModelRequest, ThinkingMode
-from zen_server.tools.base import ExchangeDraft, Tool, ToolContext, ToolResult
+from zen_server.tools.base import Tool, ToolContext, ToolResult
 from zen_server.tools.catalog_view import CatalogView
 from zen_server.tools.chat_prompt import AGENT_TURN_NOTE, CHAT_SYSTEM_PROMPT, with_locale
 from zen_server.tools.files import take_prompt_file
@@ -31,7 +32,6 @@ from zen_server.tools.schema import (
     temperature_field,
     thinking_mode_field,
 )
-from zen_server.tools.validation import check_prompt_size, validate_arguments
 
 # A balanced default: chat is for discussion, neither rote nor wild.
 DEFAULT_TEMPERATURE = 0.5
@@ -81,7 +81,7 @@ class ChatTool(Tool):
         }
 
     async def run(self, arguments: Mapping[str, Any], ctx: ToolContext) -> ToolResult:
-        args = validate_arguments(self.name, self.input_schema(ctx.catalog, ctx.settings), arguments)
+        args = arguments  # validated by the executor against input_schema
         files_policy = ctx.files
         await files_policy.check(
             args["working_directory_absolute_path"], field="working_directory_absolute_path", kind="dir"
@@ -93,8 +93,6 @@ class ChatTool(Tool):
         prompt_from_file, files = await take_prompt_file(expanded.files, files_policy)
         if prompt_from_file is not None:
             prompt = prompt_from_file
-        else:
-            check_prompt_size(prompt)
 
         continuation_id: str | None = args.get("continuation_id") or None
         thread = await ctx.conversation.load(continuation_id) if continuation_id else None

@@ -27,18 +27,18 @@ from zen_server.clink import (
     run_cli,
 )
 from zen_server.config import Settings
+from zen_server.conversation.exchange import ExchangeDraft
 from zen_server.conversation.history import build_history, conversation_files
 from zen_server.conversation.types import Thread
 from zen_server.errors import ToolInputError
 from zen_server.files import FileAccess
 from zen_server.observability.redaction import Redactor
 from zen_server.resilience.deadline import remaining
-from zen_server.tools.base import ExchangeDraft, Tool, ToolContext, ToolResult
+from zen_server.tools.base import Tool, ToolContext, ToolResult
 from zen_server.tools.catalog_view import CatalogView
 from zen_server.tools.files import take_prompt_file
 from zen_server.tools.request_context import ensure_room_for_exchange
 from zen_server.tools.schema import continuation_field, string_array_field
-from zen_server.tools.validation import check_prompt_size, validate_arguments
 
 # Characters a shell gives meaning to; none belongs in a CLI name, role name or file path an
 # agent may paste into a command line.
@@ -122,7 +122,7 @@ class ClinkTool(Tool):
 
     async def run(self, arguments: Mapping[str, Any], ctx: ToolContext) -> ToolResult:
         settings = ctx.settings
-        args = validate_arguments(self.name, self.input_schema(ctx.catalog, settings), arguments)
+        args = arguments  # validated by the executor against input_schema
         client, role = self._choose(args, self.clients(settings))
         files = await self._paths(args.get("absolute_file_paths") or [], "absolute_file_paths", ctx.files)
         images = await self._paths(args.get("images") or [], "images", ctx.files)
@@ -130,8 +130,6 @@ class ClinkTool(Tool):
         prompt_from_file, files = await take_prompt_file(files, ctx.files)
         if prompt_from_file is not None:
             prompt = prompt_from_file
-        else:
-            check_prompt_size(prompt)
         continuation_id: str | None = args.get("continuation_id") or None
         thread = await ctx.conversation.load(continuation_id) if continuation_id else None
         ensure_room_for_exchange(thread, settings)

@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, ClassVar
 
+from zen_server.conversation.exchange import ExchangeDraft
 from zen_server.errors import PermanentProviderError, ToolInputError, TransientProviderError
 from zen_server.providers.types import ChatMessage, ModelRequest, ModelResponse, TokenUsage
-from zen_server.tools.base import ExchangeDraft, ToolContext, ToolResult
+from zen_server.tools.base import ToolContext, ToolResult
 from zen_server.tools.workflow import (
     RunState,
     StepInput,

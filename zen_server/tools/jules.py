@@ -21,7 +21,6 @@ from zen_server.errors import ToolInputError
 from zen_server.jules import JulesClient, session_id_from
 from zen_server.tools.base import Tool, ToolContext, ToolResult
 from zen_server.tools.catalog_view import CatalogView
-from zen_server.tools.validation import check_prompt_size, validate_arguments
 
 ACTIONS = ("list_sources", "create", "status", "message", "approve", "archive", "unarchive")
 AUTOMATION_MODES = ("AUTO_CREATE_PR", "AUTOMATION_MODE_UNSPECIFIED")
@@ -91,7 +90,7 @@ class JulesTool(Tool):
         }
 
     async def run(self, arguments: Mapping[str, Any], ctx: ToolContext) -> ToolResult:
-        args = validate_arguments(self.name, self.input_schema(ctx.catalog, ctx.settings), arguments)
+        args = arguments  # validated by the executor against input_schema
         action: str = args["action"]
         settings = ctx.settings
         key = settings.jules_api_key.get_secret_value().strip() if settings.jules_api_key else ""
@@ -133,7 +132,6 @@ def _checked(action: str, args: Mapping[str, Any]) -> dict[str, Any]:
         request["session_id"] = session_id_from(need("session_id"))
     if action in ("create", "message"):
         request["prompt"] = need("prompt")
-        check_prompt_size(request["prompt"])
     if action == "create":
         source = need("source").strip()
         if not _SOURCE.match(source) or {".", ".."} & set(source.split("/")):

@@ -15,7 +15,6 @@ from zen_server.config import Settings
 from zen_server.provider_table import LISTING_ORDER, provider_entry
 from zen_server.tools.base import Tool, ToolContext, ToolResult
 from zen_server.tools.catalog_view import CatalogView, ModelInfo
-from zen_server.tools.validation import validate_arguments
 
 # Display name and the variable(s) that enable each provider, in the order shown.
 PROVIDERS: dict[str, tuple[str, str]] = {
@@ -106,7 +105,6 @@ class ListModelsTool(Tool):
         return {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
 
     async def run(self, arguments: Mapping[str, Any], ctx: ToolContext) -> ToolResult:
-        validate_arguments(self.name, self.input_schema(ctx.catalog, ctx.settings), arguments)
         content, metadata = render_catalog(ctx.catalog, ctx.settings)
         return ToolResult(content=content, metadata={"tool_name": self.name, **metadata})
 

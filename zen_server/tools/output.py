@@ -16,13 +16,10 @@ with the recorded thread's id. ``json_in_envelope`` keeps JSON content inside th
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from zen_server.conversation.service import RecordedExchange
 from zen_server.tools.base import ToolResult
-
-if TYPE_CHECKING:
-    # Typing only: conversation.service imports tools.base, so a runtime import would cycle.
-    from zen_server.conversation.service import RecordedExchange
 
 
 def continuation_note(remaining_turns: int) -> str:
@@ -46,6 +43,8 @@ def _passthrough(result: ToolResult, recorded: RecordedExchange | None) -> str |
 def envelope(result: ToolResult, recorded: RecordedExchange | None) -> dict[str, Any]:
     """The envelope as a dict (see module docstring)."""
     metadata: dict[str, Any] = dict(result.metadata)
+    if result.model_response is not None and result.model_response.cached:
+        metadata["served_from_cache"] = True  # only when true: other replies stay as upstream's
     offer: dict[str, Any] | None = None
     status = result.status
     if recorded is not None and recorded.remaining_turns > 0 and status == "success":

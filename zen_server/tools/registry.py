@@ -22,7 +22,7 @@ from zen_server.tools.base import Tool
 from zen_server.tools.challenge import ChallengeTool
 from zen_server.tools.chat import ChatTool
 from zen_server.tools.listmodels import ListModelsTool
-from zen_server.tools.validation import check_prompt_size, validate_arguments
+from zen_server.tools.validation import checked_arguments
 from zen_server.tools.version import VersionTool
 
 if TYPE_CHECKING:
@@ -142,12 +142,7 @@ class ToolRegistry:
 
         Raises ToolInputError (unknown tool, missing/wrong argument) or PromptTooLargeError.
         """
-        tool = self.get(name)
-        checked = validate_arguments(name, tool.input_schema(catalog, settings), arguments)
-        prompt = checked.get("prompt")
-        if isinstance(prompt, str):
-            check_prompt_size(prompt)
-        return checked
+        return checked_arguments(self.get(name), arguments, catalog, settings)
 
 
 def check_tool_names(variable: str, names: set[str], known: set[str]) -> None:

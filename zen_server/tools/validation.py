@@ -9,9 +9,14 @@ Also here: the MCP prompt size limit, above which a prompt must travel as a file
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zen_server.errors import PromptTooLargeError, ToolInputError
+
+if TYPE_CHECKING:
+    from zen_server.config import Settings
+    from zen_server.providers.catalog import ModelCatalog
+    from zen_server.tools.base import Tool
 
 # The original server's limit on user input crossing the MCP transport, in characters.
 MCP_PROMPT_SIZE_LIMIT = 60_000
@@ -107,4 +112,18 @@ def check_prompt_size(text: str, *, field: str = "prompt", limit: int = MCP_PROM
         )
 
 
-__all__ = ["MCP_PROMPT_SIZE_LIMIT", "check_prompt_size", "validate_arguments"]
+def checked_arguments(
+    tool: Tool, arguments: Any, catalog: ModelCatalog, settings: Settings
+) -> dict[str, Any]:
+    """The one validation of a call's arguments: the tool's schema, then the MCP prompt limit.
+
+    Tools receive what this returns and do not check it again.
+    """
+    checked = validate_arguments(tool.name, tool.input_schema(catalog, settings), arguments)
+    prompt = checked.get("prompt")
+    if isinstance(prompt, str):
+        check_prompt_size(prompt)
+    return checked
+
+
+__all__ = ["MCP_PROMPT_SIZE_LIMIT", "check_prompt_size", "checked_arguments", "validate_arguments"]

@@ -16,7 +16,6 @@ from zen_server.config import Settings
 from zen_server.tools.base import Tool, ToolContext, ToolResult
 from zen_server.tools.catalog_view import CatalogView
 from zen_server.tools.listmodels import PROVIDERS
-from zen_server.tools.validation import validate_arguments
 
 
 class VersionTool(Tool):
@@ -32,7 +31,6 @@ class VersionTool(Tool):
         return {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
 
     async def run(self, arguments: Mapping[str, Any], ctx: ToolContext) -> ToolResult:
-        validate_arguments(self.name, self.input_schema(ctx.catalog, ctx.settings), arguments)
         settings = ctx.settings
         configured = sorted({p.lower() for p in ctx.catalog.configured_providers()})
         try:

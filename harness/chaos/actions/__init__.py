@@ -3,13 +3,14 @@
 Importing this package registers every built-in action in ``ACTIONS``.
 """
 
-from harness.chaos.actions import behaviour, command, proxy_enabled, server, toxic
+from harness.chaos.actions import behaviour, cluster, command, proxy_enabled, redis, server, toxic
 from harness.chaos.actions.base import (
     ACTIONS,
     ActionEnv,
     ActionSpec,
     ProviderControl,
     ProxyControl,
+    RedisControl,
     TargetControl,
     register,
 )
@@ -20,10 +21,13 @@ __all__ = [
     "ActionSpec",
     "ProviderControl",
     "ProxyControl",
+    "RedisControl",
     "TargetControl",
     "behaviour",
+    "cluster",
     "command",
     "proxy_enabled",
+    "redis",
     "register",
     "server",
     "toxic",

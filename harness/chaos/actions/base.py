@@ -53,8 +53,20 @@ class TargetControl(Protocol):
     async def ensure_running(self) -> None: ...
 
 
+class RedisControl(Protocol):
+    """The harness's own redis-server (scenarios with a ``redis:`` section)."""
+
+    async def kill(self) -> None:
+        """SIGKILL redis-server; the store's calls fail until ``restart``."""
+        ...
+
+    async def restart(self) -> None: ...
+
+    async def ensure_running(self) -> None: ...
+
+
 class ActionEnv(Protocol):
-    """Everything an action may touch (read-only, so any holder of the three fits)."""
+    """Everything an action may touch (read-only, so any holder of the four fits)."""
 
     @property
     def proxies(self) -> ProxyControl: ...
@@ -64,6 +76,9 @@ class ActionEnv(Protocol):
 
     @property
     def target(self) -> TargetControl: ...
+
+    @property
+    def redis(self) -> RedisControl: ...
 
 
 class ActionSpec(BaseModel):

@@ -6,14 +6,14 @@
   own, spawned by the MCP client; kill -9 kills them all and holds the sessions until
   ``restart``;
 - ``url``: a server someone else runs; it cannot be killed or restarted.
-Provider variables are wired to the proxies, and real provider keys are removed from the
-inherited environment, so a scenario can never reach a real provider.
+Provider variables are wired to the proxies, and the environment is built by the launcher
+(``harness.launcher.server_environment``), which removes every real provider setting, so a
+scenario can never reach a real provider.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -25,45 +25,13 @@ from pathlib import Path
 import anyio
 import psutil
 
-from harness.baseline.profiles import looks_like_provider_variable
 from harness.chaos.errors import ActionError, EnvironmentStartError
 from harness.chaos.scenario import TargetSpec
 from harness.chaos.sessions import SessionPool
+from harness.launcher import fill, free_port, server_environment, zen_server_command
 from harness.mcp_client import Endpoint, HttpEndpoint, StdioEndpoint
 
-# Real-provider variables never leak into a target: only the fakes may answer.
-SCRUBBED_ENV = (
-    "OPENAI_API_KEY", "OPENAI_BASE_URL", "GEMINI_API_KEY", "GEMINI_BASE_URL", "GOOGLE_API_KEY",
-    "XAI_API_KEY", "OPENROUTER_API_KEY", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT",
-    "DIAL_API_KEY", "CUSTOM_API_URL", "CUSTOM_API_KEY", "ANTHROPIC_API_KEY",
-)  # fmt: skip
 STOP_GRACE_S = 5.0
-
-
-def provider_variable(name: str) -> bool:
-    """Whether an inherited variable could point a target at, or authenticate to, a real provider."""
-    return name in SCRUBBED_ENV or looks_like_provider_variable(name)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def zen_server_command() -> list[str]:
-    script = Path(sys.executable).with_name("zen-server")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("zen-server")
-    return [found] if found else [sys.executable, "-m", "zen_server"]
-
-
-def fill(text: str, values: Mapping[str, str]) -> str:
-    """Replace ``{key}`` placeholders (plain replacement: other braces are left alone)."""
-    for key, value in values.items():
-        text = text.replace("{" + key + "}", value)
-    return text
 
 
 class TargetServer:
@@ -76,9 +44,9 @@ class TargetServer:
         self._log = log
         self.port = free_port() if spec.kind != "url" and spec.transport == "http" else 0
         values = {**placeholders, "port": str(self.port), "python": sys.executable}
-        self._env = {k: v for k, v in os.environ.items() if not provider_variable(k)}
-        self._env.update({k: fill(v, values) for k, v in env.items()})
-        self._env.update({k: fill(v, values) for k, v in spec.env.items()})
+        wiring = {k: fill(v, values) for k, v in env.items()}
+        wiring.update({k: fill(v, values) for k, v in spec.env.items()})
+        self._env = server_environment(wiring)
         self._argv = self._command(values)
         self._url = fill(spec.url or f"http://127.0.0.1:{self.port}/mcp", values)
         self._process: subprocess.Popen[bytes] | None = None

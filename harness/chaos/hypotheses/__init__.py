@@ -7,12 +7,15 @@ from harness.chaos.hypotheses import (
     availability,
     breaker,
     error_rate,
+    in_flight_only,
     integrity,
     latency,
     memory,
     provider_load,
     recovery,
+    store_integrity,
     throughput,
+    traffic,
 )
 from harness.chaos.hypotheses.base import HYPOTHESES, HypothesisSpec, Verdict, register
 
@@ -23,11 +26,14 @@ __all__ = [
     "availability",
     "breaker",
     "error_rate",
+    "in_flight_only",
     "integrity",
     "latency",
     "memory",
     "provider_load",
     "recovery",
     "register",
+    "store_integrity",
     "throughput",
+    "traffic",
 ]

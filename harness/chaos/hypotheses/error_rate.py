@@ -4,6 +4,7 @@
   phase: before
   max: 0.01
   kinds: [timeout, transport_error]   # optional: count only these outcome kinds
+  settle_s: 1                         # optional: only calls started this long into the phase
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pydantic import Field
 
 from harness.chaos.hypotheses.base import HypothesisSpec, Verdict, register
 from harness.chaos.records import RunData
+from harness.chaos.timescale import TimelineSeconds
 
 KINDS = {"tool_error", "protocol_error", "timeout", "transport_error"}
 
@@ -23,9 +25,13 @@ class ErrorRate(HypothesisSpec):
     max: float = Field(ge=0, le=1)
     kinds: list[str] | None = None
     min_calls: int = Field(default=1, ge=1)
+    settle_s: TimelineSeconds = Field(default=0.0, ge=0, le=600, description="skip calls started earlier")
 
     def evaluate(self, run: RunData) -> Verdict:
         calls = run.calls_in(self.phase)
+        if self.settle_s:
+            start = run.span(self.phase)[0] + self.settle_s
+            calls = [c for c in calls if c.start >= start]
         if len(calls) < self.min_calls:
             return self.no_data(f"calls (need {self.min_calls}, got {len(calls)})")
         counted = set(self.kinds) if self.kinds else KINDS

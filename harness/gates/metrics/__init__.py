@@ -22,6 +22,7 @@ _KINDS: dict[str, str] = {
     "tools_compat": "harness.gates.metrics.tools_compat",
     "test_suite": "harness.gates.metrics.test_suite",
     "coverage": "harness.gates.metrics.coverage",
+    "routing": "harness.gates.metrics.routing",
 }
 
 MeasureFn = Callable[[Any, MeasureContext], Measurement]

@@ -31,6 +31,8 @@ class Params(MeasureParams):
     duration_s: float = Field(default=60.0, gt=0, le=7200)
     full_duration_s: float = Field(default=300.0, gt=0, le=86_400)
     warmup_s: float = Field(default=10.0, ge=0, le=600)
+    # Under --full, when to start measuring (default: warmup_s); a long soak skips its first minutes.
+    full_warmup_s: float | None = Field(default=None, ge=0, le=3600)
     workers: int = Field(default=20, ge=1, le=500)
     sessions: int = Field(default=4, ge=1, le=100)
     sample_every_s: float = Field(default=1.0, gt=0, le=60)
@@ -95,10 +97,10 @@ def growth(samples: list[tuple[float, float]], warmup_s: float) -> dict[str, flo
 
 
 async def _soak(
-    params: Params, url: str, pid: int, soak_s: float, workdir: str
+    params: Params, url: str, pid: int, warmup_s: float, soak_s: float, workdir: str
 ) -> tuple[RssSampler, list[Any]]:
     sampler = RssSampler(pid, params.sample_every_s)
-    total = params.warmup_s + soak_s
+    total = warmup_s + soak_s
     async with sessions(url, params.sessions) as clients, anyio.create_task_group() as group:
         group.start_soon(sampler.run, total)
         outcomes = await closed_loop(
@@ -111,26 +113,27 @@ async def _soak(
 
 def measure(params: Params, ctx: MeasureContext) -> Measurement:
     soak_s = params.full_duration_s if ctx.full else params.duration_s
+    warmup_s = params.warmup_s
+    if ctx.full and params.full_warmup_s is not None:
+        warmup_s = params.full_warmup_s
     started = time.monotonic()
-    ctx.log(f"memory soak: {params.warmup_s:g}s warm-up + {soak_s:g}s, {params.workers} workers")
+    ctx.log(f"memory soak: {warmup_s:g}s warm-up + {soak_s:g}s, {params.workers} workers")
     with serving(ctx, "memory", behaviour=params.provider, server_env=params.server_env) as running:
         sampler, outcomes = anyio.run(
-            _soak, params, running.url, running.server.pid, soak_s, str(ctx.out_dir.resolve())
+            _soak, params, running.url, running.server.pid, warmup_s, soak_s, str(ctx.out_dir.resolve())
         )
-    values: dict[str, Figure] = dict(growth(sampler.samples, params.warmup_s))
+    values: dict[str, Figure] = dict(growth(sampler.samples, warmup_s))
     calls = len(outcomes)
     failed = sum(1 for o in outcomes if not o.ok)
     values |= {"soak_s": soak_s, "calls": calls, "error_rate": (failed / calls) if calls else None}
     result = Measurement(
         values=values,
-        details={"samples": sampler.samples, "warmup_s": params.warmup_s, "workers": params.workers},
+        details={"samples": sampler.samples, "warmup_s": warmup_s, "workers": params.workers},
         duration_s=time.monotonic() - started,
     )
     title = f"Server RSS over a {soak_s:g} s soak ({params.workers} workers)"
     path = ctx.out_dir / "memory_over_time.png"
-    result.plots.append(
-        plots.memory_over_time(sampler.samples, params.warmup_s, params.limit_mb, path, title)
-    )
+    result.plots.append(plots.memory_over_time(sampler.samples, warmup_s, params.limit_mb, path, title))
     if not ctx.full:
         result.notes.append(f"CI soak of {soak_s:g}s; the plan's {params.full_duration_s:g}s is `--full`")
     return result

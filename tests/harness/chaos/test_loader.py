@@ -37,7 +37,7 @@ def test_every_problem_names_file_line_and_field() -> None:
     assert "s.yaml:3: load.concurrency: Input should be greater than or equal to 1" in issues
     assert any(i.startswith("s.yaml:7: method.0.toxic.type:") for i in issues)
     assert any(i.startswith("s.yaml:8: method.1.action: unknown action 'frobnicate'; known:") for i in issues)
-    assert "s.yaml:10: hypotheses.0.max_ms: Field required" in issues
+    assert "s.yaml:10: hypotheses.0: give max_ms, or max_ratio (with ratio_to), not both" in issues
     # A rejected hypothesis must not also produce a misleading "list too short".
     assert not any("at least 1 item" in i for i in issues)
 
@@ -47,7 +47,7 @@ def test_unknown_references_are_reported_with_their_line() -> None:
         "name: x\nmethod:\n  - {action: disable_proxy, proxy: nope}\n"
         "hypotheses:\n  - {type: error_rate, max: 0}\n"
     )
-    assert issues_of(text) == ["s.yaml:3: method.0.proxy: no provider named 'nope'; providers: openai"]
+    assert issues_of(text) == ["s.yaml:3: method.0.proxy: no proxy named 'nope'; proxy names: openai"]
 
 
 def test_a_url_target_cannot_be_killed() -> None:
@@ -72,12 +72,38 @@ def test_defaults_fill_a_minimal_scenario() -> None:
     assert [p.name for p in scenario.providers] == ["openai"]
 
 
-def test_the_library_has_eleven_valid_scenarios_that_each_say_what_they_prove() -> None:
+REDIS_SCENARIOS = {
+    "redis-outage",
+    "redis-latency",
+    "redis-reset-peer",
+    "redis-restart",
+    "server-restart-distributed",
+}
+
+
+def test_the_library_has_twenty_one_valid_scenarios_that_each_say_what_they_prove() -> None:
     files = scenario_files([LIBRARY])
     scenarios = [load_scenario(file) for file in files]
-    assert len(scenarios) == 11
+    assert len(scenarios) == 21
     assert all(s.proves and s.title for s in scenarios)
-    assert len({s.name for s in scenarios}) == 11
+    assert len({s.name for s in scenarios}) == 21
+    with_redis = {s.name for s in scenarios if s.redis is not None}
+    assert with_redis == REDIS_SCENARIOS
+    assert all(
+        any(h.kind == "store_integrity" for h in s.hypotheses) for s in scenarios if s.name in with_redis
+    )
+
+
+def test_killing_redis_needs_a_redis_section_and_its_proxy_is_named_redis() -> None:
+    base = "hypotheses: [{type: error_rate, max: 0}]\n"
+    assert issues_of(base + "method: [{action: kill_redis, at: 1}]\n") == [
+        "s.yaml:2: method.0.action: needs a 'redis:' section: "
+        "only the harness's own redis-server may be killed"
+    ]
+    with_redis = base + "redis: {proxied: true}\nmethod: [{action: disable_proxy, proxy: redis}]\n"
+    assert parse_scenario(with_redis, Path("s.yaml")).redis is not None
+    unproxied = base + "redis: {proxied: false}\nmethod: [{action: disable_proxy, proxy: redis}]\n"
+    assert issues_of(unproxied) == ["s.yaml:3: method.0.proxy: no proxy named 'redis'; proxy names: openai"]
 
 
 def test_a_bare_name_is_taken_from_the_library_and_a_path_is_taken_as_given(tmp_path: Path) -> None:

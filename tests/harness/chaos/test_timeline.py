@@ -70,6 +70,10 @@ class Env:
     def target(self) -> Recording:
         return self.double
 
+    @property
+    def redis(self) -> Recording:
+        return self.double
+
 
 def action(data: dict[str, Any]) -> ActionSpec:
     return ACTIONS[data["action"]].model_validate(data)

@@ -270,7 +270,9 @@ def fake_soak(
 
         yield Running()
 
-    async def soak(params: Any, url: str, pid: int, soak_s: float, workdir: str) -> tuple[Any, list[Outcome]]:
+    async def soak(
+        params: Any, url: str, pid: int, warmup_s: float, soak_s: float, workdir: str
+    ) -> tuple[Any, list[Outcome]]:
         durations.append(soak_s)
         sampler = memory.RssSampler.__new__(memory.RssSampler)
         sampler.samples = samples
@@ -309,3 +311,21 @@ def test_the_full_memory_soak_runs_the_plans_duration_and_no_calls_has_no_error_
     assert durations == [300]
     assert result.values["error_rate"] is None
     assert result.notes == []
+
+
+def test_a_full_soak_with_its_own_warm_up_measures_growth_from_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.gates.metrics import memory
+
+    # Minute 5 to the end: the climb while the store fills (before 300 s) is not growth.
+    samples = [(0.0, 50.0), (200.0, 90.0), (300.0, 100.0), (1800.0, 103.0)]
+    durations = fake_soak(monkeypatch, samples, [Outcome(True)])
+    params = memory.Params(
+        kind="memory_soak", warmup_s=10, full_warmup_s=300, duration_s=60, full_duration_s=1500
+    )
+    assert memory.measure(params, context(tmp_path, full=True)).values["growth_mb"] == 3.0
+    assert durations == [1500]
+    assert (
+        memory.measure(params, context(tmp_path)).values["growth_mb"] == 13.0
+    )  # CI: from the first sample after 10 s

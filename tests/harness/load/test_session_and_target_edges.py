@@ -11,8 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.load import stdio_session, target
-from harness.load.errors import ProfileError, TargetStartError
+from harness.launcher import FAKE_API_KEY, FakeProviders, HttpServerProcess, ServerStartError, provider_env
+from harness.launcher.fakes import DEFAULT_MODEL
+from harness.load import stdio_session
+from harness.load.errors import ProfileError
 from harness.load.http_session import McpHttpSession
 from harness.load.profile import profile_path
 from harness.load.stdio_session import McpStdioSession
@@ -191,7 +193,7 @@ class FakeFake:
 
 
 def test_fake_providers_stop_the_ones_started_when_a_later_one_fails() -> None:
-    fakes = target.FakeProviders({"latency": {"fixed_ms": 0}}, kinds=())
+    fakes = FakeProviders({"latency": {"fixed_ms": 0}}, kinds=())
     events: list[str] = []
     stand_ins: dict[str, Any] = {
         "openai": FakeFake(events, "openai"),
@@ -205,30 +207,30 @@ def test_fake_providers_stop_the_ones_started_when_a_later_one_fails() -> None:
 
 
 def test_provider_env_points_only_at_the_fakes_that_run() -> None:
-    assert target.provider_env(None, "http://g") == {
+    assert provider_env(None, "http://g") == {
         "DEFAULT_MODEL": "gemini-2.5-flash",
-        "GEMINI_API_KEY": target.FAKE_API_KEY,
+        "GEMINI_API_KEY": FAKE_API_KEY,
         "GEMINI_BASE_URL": "http://g",
     }
-    both = target.provider_env("http://o", "http://g")
-    assert both["DEFAULT_MODEL"] == target.DEFAULT_MODEL
+    both = provider_env("http://o", "http://g")
+    assert both["DEFAULT_MODEL"] == DEFAULT_MODEL
     assert both["OPENAI_BASE_URL"] == "http://o" and both["GEMINI_BASE_URL"] == "http://g"
 
 
 def test_a_server_that_exits_at_start_is_a_start_error_naming_its_exit_code() -> None:
-    server = target.HttpServerProcess(["{python}", "-c", "import sys; sys.exit(7)"], startup_timeout_s=10)
-    with pytest.raises(TargetStartError, match="exited with 7"):
+    server = HttpServerProcess(["{python}", "-c", "import sys; sys.exit(7)"], startup_timeout_s=10)
+    with pytest.raises(ServerStartError, match="exited with 7"):
         server.start()
 
 
 def test_a_server_that_never_answers_is_stopped_after_the_startup_timeout(tmp_path: Path) -> None:
     log = tmp_path / "logs" / "server.log"
-    server = target.HttpServerProcess(
+    server = HttpServerProcess(
         ["{python}", "-c", "import time; print('up', flush=True); time.sleep(60)"],
         log_path=log,
         startup_timeout_s=0.5,
     )
-    with pytest.raises(TargetStartError, match=r"no answer at http://127.0.0.1:\d+/mcp within 0.5s"):
+    with pytest.raises(ServerStartError, match=r"no answer at http://127.0.0.1:\d+/mcp within 0.5s"):
         server.start()
     assert server.process is not None and server.process.poll() is not None
     assert log.is_file()

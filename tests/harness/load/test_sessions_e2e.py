@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.launcher import HttpServerProcess
 from harness.load.http_session import McpHttpSession
 from harness.load.stdio_session import McpStdioSession
-from harness.load.target import HttpServerProcess
 from harness.load.wire import WireError
 
 pytestmark = pytest.mark.e2e

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from zen_server.conversation.exchange import ExchangeDraft
 from zen_server.conversation.memory_store import BoundedMemoryStore
 from zen_server.conversation.service import ConversationService
 from zen_server.errors import ThreadExpiredError, ThreadNotFoundError, ThreadTurnLimitError
 from zen_server.providers.types import ModelResponse
-from zen_server.tools.base import ExchangeDraft
 
 ANSWER = ModelResponse(text="answer", provider="openai", model="gpt-5")
 

@@ -29,7 +29,7 @@ def test_stdio_serves_ops_endpoints_while_running_and_closes_them_on_exit(
     monkeypatch.setenv("ZEN_OPS_PORT", str(unused_port))
     seen: list[int] = []
 
-    async def fake_serve_stdio(server: object) -> None:  # the client closes stdin at once
+    async def fake_serve_stdio(server: object, **options: object) -> None:  # the client closes stdin at once
         async with httpx.AsyncClient() as client:
             seen.append((await client.get(f"http://127.0.0.1:{unused_port}/health")).status_code)
 
@@ -44,18 +44,23 @@ def test_stdio_serves_ops_endpoints_while_running_and_closes_them_on_exit(
 def test_stdio_without_an_ops_port_serves_only_mcp(monkeypatch: pytest.MonkeyPatch) -> None:
     served: list[object] = []
 
-    async def fake_serve_stdio(server: object) -> None:
+    async def fake_serve_stdio(server: object, **options: object) -> None:
         served.append(server)
+        served.append(options)
 
+    monkeypatch.setenv("ZEN_DRAIN_TIMEOUT_S", "7")
     monkeypatch.setattr(cli, "serve_stdio", fake_serve_stdio)
     assert main([]) == 0
-    assert len(served) == 1
+    assert len(served) == 2
+    options = served[1]
+    assert isinstance(options, dict) and options["drain_timeout_s"] == 7.0  # the setting reaches stdio
+    assert options["drain"] is not None
 
 
 def test_a_configuration_error_while_running_exits_2_with_the_reason(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    async def busy(server: object) -> None:
+    async def busy(server: object, **options: object) -> None:
         raise ConfigurationError("port 9 is already in use; pick another")
 
     monkeypatch.setattr(cli, "serve_stdio", busy)
@@ -64,7 +69,7 @@ def test_a_configuration_error_while_running_exits_2_with_the_reason(
 
 
 def test_a_second_ctrl_c_during_shutdown_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def interrupted(server: object) -> None:
+    async def interrupted(server: object, **options: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "serve_stdio", interrupted)

@@ -85,6 +85,7 @@ def test_gauges_map_contract_names_to_metric_names_and_ignore_unknown() -> None:
     obs.set_gauge("provider_in_flight", 3, provider="xai")
     obs.set_gauge("store_threads", 11)
     obs.set_gauge("store_bytes", 2048)
+    obs.set_gauge("store_tombstone_bytes", 800_000)
     obs.set_gauge("process_rss_bytes", 1e8)
     obs.set_gauge("event_loop_lag_seconds", 0.004)
     obs.set_gauge("breaker_state", 2, key="openai/gpt-5")
@@ -94,6 +95,7 @@ def test_gauges_map_contract_names_to_metric_names_and_ignore_unknown() -> None:
     assert value(obs, "zen_provider_in_flight_requests", provider="xai") == 3
     assert value(obs, "zen_store_threads") == 11
     assert value(obs, "zen_store_bytes") == 2048
+    assert value(obs, "zen_store_tombstone_bytes") == 800_000
     assert value(obs, "zen_process_resident_memory_bytes") == 1e8
     assert value(obs, "zen_event_loop_lag_seconds") == 0.004
     assert value(obs, "zen_breaker_state", key="openai/gpt-5") == 2

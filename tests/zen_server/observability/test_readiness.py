@@ -42,3 +42,10 @@ def test_no_configured_provider_is_not_ready_and_says_what_to_set() -> None:
     )
     assert not report.ready
     assert report.reasons == ["no model provider is configured: set one of OPENAI_API_KEY"]
+
+
+def test_a_draining_instance_is_not_ready_even_when_all_else_is_well() -> None:
+    report = assess_readiness(breaker_states={"openai": "closed"}, draining=True)
+    assert not report.ready
+    assert report.reasons == ["shutting down: finishing the calls in flight, taking no new ones"]
+    assert report.details["draining"] is True

@@ -18,6 +18,7 @@ from zen_server.errors import UnknownModelError
 from zen_server.providers.types import ModelRequest, ModelResponse
 from zen_server.tools.base import Tool, ToolContext, ToolResult
 from zen_server.tools.output import render_tool_output
+from zen_server.tools.validation import checked_arguments
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ def call_tool(context: Callable[..., ToolContext], service: ConversationService)
 
     async def call(tool: Tool, arguments: Mapping[str, Any], **ctx_overrides: Any) -> Any:
         ctx = context(**ctx_overrides)
-        result = await tool.run(arguments, ctx)
+        checked = checked_arguments(tool, arguments, ctx.catalog, ctx.settings)
+        result = await tool.run(checked, ctx)
         recorded = None
         if result.exchange is not None:
             recorded = await ctx.conversation.record_exchange(  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from zen_server.config import Settings
+from zen_server.conversation.exchange import ExchangeDraft
 from zen_server.conversation.service import ConversationService
 from zen_server.errors import (
     FileAccessError,
@@ -18,7 +19,6 @@ from zen_server.errors import (
     ToolInputError,
     UnknownModelError,
 )
-from zen_server.tools.base import ExchangeDraft
 from zen_server.tools.chat import ChatTool
 
 CHAT = ChatTool()

@@ -19,9 +19,10 @@ from collections.abc import Mapping
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from zen_server.conversation.exchange import ExchangeDraft
 from zen_server.errors import ToolInputError
 from zen_server.providers.types import ModelResponse, ThinkingMode
-from zen_server.tools.base import ExchangeDraft, Tool, ToolContext, ToolResult
+from zen_server.tools.base import Tool, ToolContext, ToolResult
 from zen_server.tools.workflow import expert, responses, sources
 from zen_server.tools.workflow.continuation import Continuation, resolve_continuation
 from zen_server.tools.workflow.guidance import default_required_actions, default_step_guidance

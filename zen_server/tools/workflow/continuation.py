@@ -17,8 +17,8 @@ from zen_server.tools.workflow.run_state import RunState, read_run
 from zen_server.tools.workflow.step import StepInput
 
 if TYPE_CHECKING:
+    from zen_server.conversation.exchange import ConversationReader
     from zen_server.conversation.types import Thread
-    from zen_server.tools.base import ConversationReader
 
 
 @dataclass(frozen=True, slots=True)

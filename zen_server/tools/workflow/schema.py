@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from zen_server.tools.schema import THINKING_MODES, temperature_field, thinking_mode_field
+
 if TYPE_CHECKING:
     from zen_server.providers.catalog import ModelCatalog
 
@@ -25,7 +27,6 @@ CONFIDENCE_LEVELS: tuple[str, ...] = (
     "almost_certain",
     "certain",
 )
-THINKING_MODES: tuple[str, ...] = ("minimal", "low", "medium", "high", "max")
 SEVERITY_FILTERS: tuple[str, ...] = ("critical", "high", "medium", "low", "all")
 
 FieldSchemas = dict[str, dict[str, Any]]
@@ -109,17 +110,8 @@ STEP_FIELDS: FieldSchemas = {
 }
 
 COMMON_FIELDS: FieldSchemas = {
-    "temperature": {
-        "type": "number",
-        "minimum": 0.0,
-        "maximum": 1.0,
-        "description": "Sampling temperature for the expert model: 0 is deterministic, 1 is creative.",
-    },
-    "thinking_mode": {
-        "type": "string",
-        "enum": list(THINKING_MODES),
-        "description": "Reasoning depth for models that support it; deeper costs more tokens.",
-    },
+    "temperature": temperature_field(),
+    "thinking_mode": thinking_mode_field(),
     "continuation_id": {
         "type": "string",
         "description": "The continuation_id returned by the previous step; required from step 2 on. "

@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 
 from zen_server.config import Settings
+from zen_server.conversation.exchange import ConversationReader
 from zen_server.conversation.types import Thread, Turn
 from zen_server.errors import ThreadNotFoundError, UnknownModelError, ZenError
 from zen_server.providers.types import ModelRequest, ModelResponse, TokenUsage
-from zen_server.tools.base import ConversationReader, Tool, ToolContext, ToolResult
+from zen_server.tools.base import Tool, ToolContext, ToolResult
 
 KNOWN_MODELS = ("flash", "pro", "o3", "grok")
 

@@ -1,0 +1,126 @@
+"""``zen-harness cluster up --instances N``: Redis, N zen_server instances and HAProxy, until Ctrl-C.
+
+Starts the harness's own redis-server (a free port, append-only), N instances in
+distributed mode, and a real HAProxy in front of them; prints the URL to point an MCP
+client at, and tears everything down in order on Ctrl-C (or SIGTERM). By default the
+instances talk to a fake OpenAI-compatible provider, so it runs with no API key;
+``--providers env`` passes your own provider variables (OPENAI_API_KEY, ...) instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+from harness.cli import Subcommand
+from harness.errors import HarnessError
+
+FAKE_MODEL = "llama3.2"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="cluster_action", metavar="ACTION", required=True)
+    up = actions.add_parser("up", help="start the cluster and keep it running until Ctrl-C")
+    up.add_argument("--instances", type=int, default=3, help="zen_server instances (default 3)")
+    up.add_argument(
+        "--providers",
+        choices=("fake", "env"),
+        default="fake",
+        help="fake: a fake OpenAI-compatible provider (no key needed); env: your own provider variables",
+    )
+    up.add_argument("--fake-latency-ms", type=int, default=200, help="the fake provider's latency")
+    up.add_argument("--drain-timeout", type=float, default=30.0, help="ZEN_DRAIN_TIMEOUT_S of each instance")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        asyncio.run(_up(args))
+    except HarnessError as exc:
+        print(f"zen-harness cluster: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+async def _up(args: argparse.Namespace) -> None:
+    from fakes.testing import FakeServer
+    from harness.chaos.environment.redis_server import RedisServer
+    from harness.cluster.cluster import Cluster
+    from harness.cluster.haproxy import haproxy_executable
+
+    haproxy_executable()  # say what to install before starting anything
+    with tempfile.TemporaryDirectory(prefix="zen-cluster-") as tmp:
+        workdir = Path(tmp)
+        env = dict(os.environ)
+        fake: FakeServer | None = None
+        if args.providers == "fake":
+            fake = FakeServer("openai", seed=1).start()
+            fake.control.set_default({"latency": {"fixed_ms": args.fake_latency_ms}})
+            env.update(
+                {
+                    "CUSTOM_API_URL": fake.openai_base_url,
+                    "CUSTOM_API_KEY": "fake",
+                    "CUSTOM_MODEL_NAME": FAKE_MODEL,
+                }
+            )
+        redis = RedisServer(workdir)
+        cluster: Cluster | None = None
+        try:
+            await redis.start()
+            cluster = Cluster(
+                args.instances,
+                env=env,
+                redis_url=redis.url,
+                workdir=workdir,
+                drain_timeout_s=args.drain_timeout,
+            )
+            await cluster.start()
+            _announce(cluster, redis.url, fake is not None)
+            await _until_stopped()
+        finally:
+            print("zen-harness cluster: stopping", file=sys.stderr)
+            if cluster is not None:
+                await cluster.stop()
+            await redis.stop()
+            if fake is not None:
+                fake.stop()
+
+
+def _announce(cluster: object, redis_url: str, fake: bool) -> None:
+    from harness.cluster.cluster import Cluster
+
+    assert isinstance(cluster, Cluster)
+    print(f"MCP endpoint (HAProxy): {cluster.url}")
+    for instance in cluster.instances:
+        print(f"  {instance.name}: {instance.base_url}  (pid {instance.pid}; /ready, /metrics, /dashboard)")
+    print(f"  redis: {redis_url}")
+    print(f"  haproxy config: {cluster.haproxy.config_path}")
+    if fake:
+        print(f"  provider: fake OpenAI-compatible, model {FAKE_MODEL}")
+    print("Ctrl-C stops everything.", flush=True)
+
+
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+
+
+SUBCOMMAND = Subcommand(
+    name="cluster",
+    help="Run zen_server instances in distributed mode behind HAProxy, on the harness's own Redis.",
+    configure=configure,
+    run=run,
+)
