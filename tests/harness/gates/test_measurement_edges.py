@@ -81,7 +81,7 @@ def test_chaos_counts_red_and_errored_scenarios_and_names_why(tmp_path: Path) ->
     # Each scenario's result is shown as the run goes; the whole output is in the log file.
     assert said == ["  chaos: PASS shedding (12.5s)", "  chaos: FAIL outage (13.0s)"]
     assert "shedding: load for 8s" in (ctx.out_dir / "logs" / "chaos.log").read_text()
-    assert result.values == {"scenarios": 3, "failed": 2, "passed": 1}
+    assert result.values == {"scenarios": 3, "failed": 2, "passed": 1, "not_applicable": 0}
     assert result.notes == ["outage: red (fallback used)", "herd: red (server died)"]
     assert result.details["exit_code"] == 1
     argv = json.loads((ctx.out_dir / "argv.json").read_text())
