@@ -63,9 +63,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the packages."""
+    """mypy --strict on the packages and their tests."""
     _venv(session)
-    _run(session, "mypy", *PACKAGES)
+    _run(session, "mypy", *PACKAGES, "tests")
 
 
 @nox.session
@@ -183,13 +183,14 @@ def bench(session: nox.Session) -> None:
     ``-- --quick`` for one round each (they run, nothing is compared), as .ci/run does.
     """
     _venv(session)
+    storage = "--benchmark-storage=runs/bench/storage"  # pytest-benchmark's own folder, under runs/ too
     if "--quick" in session.posargs:
-        _run(session, "pytest", "-q", "benchmarks/micro", "--benchmark-disable")
+        _run(session, "pytest", "-q", "benchmarks/micro", "--benchmark-disable", storage)
         return
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()
     os.makedirs("runs/bench", exist_ok=True)
     result = f"runs/bench/{commit or 'unknown'}.json"
-    _run(session, "pytest", "-q", "benchmarks/micro", f"--benchmark-json={result}", *session.posargs)
+    _run(session, "pytest", "-q", "benchmarks/micro", storage, f"--benchmark-json={result}", *session.posargs)
     _run(session, "python", "-m", "harness.bench_report", "compare", result)

@@ -19,6 +19,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
+from zen_server.deployment_keys import key_variables
 from zen_server.errors import ConfigurationError
 from zen_server.provider_table import PROVIDERS, setting_value
 
@@ -313,9 +314,6 @@ class Settings(BaseSettings):
         """The keys the deployments file names by variable: secrets as much as the others."""
         if self.zen_deployments is None:
             return ()
-        # Imported here: the routing package sits above config in the package tower.
-        from zen_server.providers.routing.deployments import key_variables
-
         return tuple(
             v for name in key_variables(self.zen_deployments) if (v := os.environ.get(name, "").strip())
         )
