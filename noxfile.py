@@ -161,7 +161,9 @@ def compare(session: nox.Session) -> None:
     _venv(session)
     _run(session, "zen-harness", "baseline", "install", *UPSTREAM, "--if-missing")
     publish = [] if "--short" in session.posargs else ["--publish", "reports/upstream"]
-    _run(session, "zen-harness", "compare", f"baseline:{UPSTREAM[0]}", *publish, *session.posargs)
+    # 1 is a red zen_server gate or scenario: the page is written and published all the same.
+    _run(session, "zen-harness", "compare", f"baseline:{UPSTREAM[0]}", *publish, *session.posargs,
+         success_codes=[0, 1])  # fmt: skip
 
 
 @nox.session
