@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import deque
 
-import anyio
 from rich.console import Console, Group
 from rich.live import Live
 from rich.panel import Panel
@@ -21,6 +20,7 @@ from harness.chaos.runner import RunView, ScenarioResult
 from harness.chaos.scenario import Phases, Scenario
 from harness.chaos.stats import percentile
 from harness.chaos.timeline import TimelineLog
+from harness.sampling import sample_every
 
 RECENT_S = 5.0
 
@@ -51,9 +51,8 @@ class RichRunView(RunView):
     async def run(self, until: float) -> None:
         if self._live is None or self._recorder is None:
             return
-        while self._recorder.now() < until:
-            self._live.update(self._render())
-            await anyio.sleep(0.25)
+        recorder, live = self._recorder, self._live
+        await sample_every(0.25, lambda: live.update(self._render()), until=lambda: recorder.now() >= until)
 
     def finished(self) -> None:
         if self._live is not None:

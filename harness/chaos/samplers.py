@@ -6,8 +6,6 @@ be taken (target down, fake busy) is skipped, never fatal.
 
 from __future__ import annotations
 
-import time
-
 import anyio
 
 from harness.chaos.environment import FakeProviders
@@ -15,6 +13,7 @@ from harness.chaos.environment.factory import RunTarget
 from harness.chaos.errors import ActionError
 from harness.chaos.load import LoadRecorder
 from harness.chaos.records import Sample
+from harness.sampling import sample_every
 
 PERIOD_S = 0.25
 
@@ -31,24 +30,24 @@ class Samplers:
         self.rss_mb: list[Sample] = []
         self.provider_in_flight: dict[str, list[Sample]] = {name: [] for name in names}
         self.provider_total: dict[str, list[Sample]] = {name: [] for name in names}
+        self._tick = 0
 
     async def run(self, until: float) -> None:
         """Sample every PERIOD_S until ``until`` (seconds since t0)."""
-        tick = 0
-        while self._rec.now() < until:
-            started = time.monotonic()
-            t = self._rec.now()
-            self.in_flight.append(Sample(t, float(self._rec.in_flight)))
-            if tick % 2 == 0:
-                rss = await anyio.to_thread.run_sync(self._target.rss_mb)
-                if rss is not None:
-                    self.rss_mb.append(Sample(t, rss))
-            for name in self._names:
-                try:
-                    stats = await self._providers.stats(name)
-                except ActionError:
-                    continue
-                self.provider_in_flight[name].append(Sample(t, float(stats.get("in_flight", 0))))
-                self.provider_total[name].append(Sample(t, float(stats.get("requests", 0))))
-            tick += 1
-            await anyio.sleep(max(0.0, PERIOD_S - (time.monotonic() - started)))
+        await sample_every(PERIOD_S, self._sample, until=lambda: self._rec.now() >= until)
+
+    async def _sample(self) -> None:
+        t = self._rec.now()
+        self.in_flight.append(Sample(t, float(self._rec.in_flight)))
+        if self._tick % 2 == 0:  # RSS every other tick: reading a process tree costs more
+            rss = await anyio.to_thread.run_sync(self._target.rss_mb)
+            if rss is not None:
+                self.rss_mb.append(Sample(t, rss))
+        for name in self._names:
+            try:
+                stats = await self._providers.stats(name)
+            except ActionError:
+                continue
+            self.provider_in_flight[name].append(Sample(t, float(stats.get("in_flight", 0))))
+            self.provider_total[name].append(Sample(t, float(stats.get("requests", 0))))
+        self._tick += 1

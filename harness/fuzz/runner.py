@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psutil
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
@@ -31,6 +30,7 @@ from harness.fuzz.channels import Exchange, HttpChannel, StdioChannel
 from harness.fuzz.corpus import HostileCorpus, build_corpus
 from harness.fuzz.frames import frame_texts, owed_for_text
 from harness.fuzz.target import Secrets, ServerProcess, server_environment
+from harness.sampling import rss_mb
 
 RSS_GROWTH_LIMIT_MB = 256.0
 Call = tuple[str, dict[str, Any]]  # (tool name, arguments)
@@ -87,10 +87,8 @@ class FuzzResult:
 
 
 def _rss_mb(server: ServerProcess) -> float:
-    try:
-        return float(psutil.Process(server.process.pid).memory_info().rss) / 1_048_576
-    except psutil.Error:
-        return 0.0
+    """The server's RSS in MB; 0 once it has gone (its figures then fail on the calls, not here)."""
+    return rss_mb([server.process.pid]) or 0.0
 
 
 class Leaks:

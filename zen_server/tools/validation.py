@@ -70,11 +70,19 @@ def _check_value(tool: str, field: str, value: Any, spec: Mapping[str, Any]) -> 
     if isinstance(value, int | float) and not isinstance(value, bool):
         low, high = spec.get("minimum"), spec.get("maximum")
         if (low is not None and value < low) or (high is not None and value > high):
-            raise ToolInputError(f"{tool}: argument '{field}' must be between {low} and {high}, got {value}")
+            raise ToolInputError(f"{tool}: argument '{field}' must be {_bounds(low, high)}, got {value}")
     items = spec.get("items")
     if isinstance(value, list | tuple) and isinstance(items, Mapping):
         for index, item in enumerate(value):
             _check_value(tool, f"{field}[{index}]", item, items)
+
+
+def _bounds(low: float | None, high: float | None) -> str:
+    if low is None:
+        return f"at most {high}"
+    if high is None:
+        return f"at least {low}"
+    return f"between {low} and {high}"
 
 
 def validate_arguments(tool: str, schema: Mapping[str, Any], arguments: Any) -> dict[str, Any]:

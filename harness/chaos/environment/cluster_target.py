@@ -13,8 +13,6 @@ from collections.abc import Awaitable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
-import psutil
-
 from harness.chaos.errors import ActionError, EnvironmentStartError
 from harness.chaos.scenario import TargetSpec
 from harness.chaos.sessions import SessionPool
@@ -22,6 +20,7 @@ from harness.cluster.cluster import Cluster
 from harness.errors import ClusterError
 from harness.launcher import fill, server_environment
 from harness.mcp_client import Endpoint, HttpEndpoint
+from harness.sampling import rss_mb
 
 T = TypeVar("T")
 
@@ -74,13 +73,7 @@ class ClusterTarget:
         return self.cluster.pids()
 
     def rss_mb(self) -> float | None:
-        total, pids = 0.0, self.pids()
-        for pid in pids:
-            try:
-                total += psutil.Process(pid).memory_info().rss
-            except psutil.Error:
-                continue
-        return total / (1024 * 1024) if pids else None
+        return rss_mb(self.pids())
 
     async def kill(self) -> None:
         for index in range(self.instances):

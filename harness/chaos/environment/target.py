@@ -23,13 +23,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import anyio
-import psutil
 
 from harness.chaos.errors import ActionError, EnvironmentStartError
 from harness.chaos.scenario import TargetSpec
 from harness.chaos.sessions import SessionPool
 from harness.launcher import fill, free_port, server_environment, zen_server_command
 from harness.mcp_client import Endpoint, HttpEndpoint, StdioEndpoint
+from harness.sampling import rss_mb
 
 STOP_GRACE_S = 5.0
 
@@ -115,16 +115,7 @@ class TargetServer:
         return self.pool.pids() if self.pool is not None else []
 
     def rss_mb(self) -> float | None:
-        total = 0.0
-        pids = self.pids()
-        for pid in pids:
-            try:
-                process = psutil.Process(pid)
-                total += process.memory_info().rss
-                total += sum(child.memory_info().rss for child in process.children(recursive=True))
-            except psutil.Error:
-                continue
-        return total / (1024 * 1024) if pids else None
+        return rss_mb(self.pids(), with_children=True)
 
     async def kill(self) -> None:
         if self.spec.kind == "url":

@@ -13,7 +13,6 @@ import time
 from typing import Any, Literal
 
 import anyio
-import psutil
 from pydantic import Field
 
 from harness.gates import plots
@@ -22,8 +21,7 @@ from harness.gates.errors import NotMeasured
 from harness.gates.metrics.base import Figure, MeasureContext, Measurement, MeasureParams
 from harness.gates.stack import serving
 from harness.load.profile import MixSpec, ToolWeight
-
-MB = 1024 * 1024
+from harness.sampling import rss_mb, sample_every
 
 
 class Params(MeasureParams):
@@ -64,22 +62,22 @@ class RssSampler:
     """(seconds since start, RSS MB) of one process, sampled until stopped."""
 
     def __init__(self, pid: int, every_s: float) -> None:
-        self.process = psutil.Process(pid)
+        self.pid = pid
         self.every_s = every_s
         self.samples: list[tuple[float, float]] = []
 
     def sample(self, t: float) -> None:
-        try:
-            rss = self.process.memory_info().rss
-        except psutil.Error:
-            return  # the server died; the missing samples and failed calls say so
-        self.samples.append((round(t, 2), rss / MB))
+        rss = rss_mb([self.pid])
+        if rss is not None:  # else the server died; the missing samples and failed calls say so
+            self.samples.append((round(t, 2), rss))
 
     async def run(self, duration_s: float) -> None:
         began = time.monotonic()
-        while (t := time.monotonic() - began) <= duration_s:
-            self.sample(t)
-            await anyio.sleep(self.every_s)
+        await sample_every(
+            self.every_s,
+            lambda: self.sample(time.monotonic() - began),
+            until=lambda: time.monotonic() - began > duration_s,
+        )
 
 
 def growth(samples: list[tuple[float, float]], warmup_s: float) -> dict[str, float]:

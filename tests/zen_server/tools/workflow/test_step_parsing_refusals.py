@@ -1,4 +1,4 @@
-"""parse_step refuses every malformed field with a message naming the field and what to send.
+"""parse_step refuses every malformed field with a message naming the field and the problem.
 
 A half-valid workflow step would corrupt the run state kept in the thread, so each type
 error is pinned here, together with the lenient conversions the original server allows.
@@ -33,24 +33,27 @@ def _args(**overrides: Any) -> dict[str, Any]:
     ("overrides", "expected"),
     [
         ({"step": 42}, "'step' must be a string, got int"),
-        ({"step": ...}, "'step' is required; send it as a string"),
-        ({"step_number": ...}, "'step_number' is required; send an integer of at least 1"),
-        ({"step_number": True}, "'step_number' must be an integer of at least 1, got True"),
-        ({"total_steps": 0}, "'total_steps' must be an integer of at least 1, got 0"),
-        ({"total_steps": "3"}, "'total_steps' must be an integer of at least 1, got '3'"),
-        ({"next_step_required": ...}, "'next_step_required' is required; send true or false"),
-        ({"next_step_required": "yes"}, "'next_step_required' must be true or false, got 'yes'"),
-        ({"use_assistant_model": 1}, "'use_assistant_model' must be true or false, got 1"),
-        ({"temperature": True}, "temperature must be a number between 0 and 1, got True"),
-        ({"temperature": "0.5"}, "temperature must be a number between 0 and 1, got '0.5'"),
-        ({"temperature": 1.5}, "temperature must be a number between 0 and 1, got 1.5"),
-        ({"relevant_files": "/a.py"}, "'relevant_files' must be an array of strings"),
-        ({"files_checked": 7}, "'files_checked' must be an array of strings"),
-        ({"images": ["/a.png", 3]}, "'images' must be an array of strings, found 3"),
-        ({"issues_found": "all broken"}, "'issues_found' must be an array of objects like"),
-        ({"issues_found": {"severity": "high"}}, "'issues_found' must be an array of objects like"),
-        ({"issues_found": [42]}, "each entry of 'issues_found' must be an object, found 42"),
-        ({"confidence": "sure"}, "confidence 'sure' is not one of exploring, low, medium, high, certain"),
+        ({"step": ...}, "missing required argument(s) 'step' (a string)"),
+        ({"step_number": ...}, "missing required argument(s) 'step_number' (an integer)"),
+        ({"step_number": True}, "'step_number' must be an integer, got bool"),
+        ({"total_steps": 0}, "'total_steps' must be at least 1, got 0"),
+        ({"total_steps": "3"}, "'total_steps' must be an integer, got str"),
+        ({"next_step_required": ...}, "missing required argument(s) 'next_step_required' (true or false)"),
+        ({"next_step_required": "yes"}, "'next_step_required' must be true or false, got str"),
+        ({"use_assistant_model": 1}, "'use_assistant_model' must be true or false, got int"),
+        ({"temperature": True}, "'temperature' must be a number, got bool"),
+        ({"temperature": "0.5"}, "'temperature' must be a number, got str"),
+        ({"temperature": 1.5}, "'temperature' must be between 0 and 1, got 1.5"),
+        ({"relevant_files": "/a.py"}, "'relevant_files' must be an array, got str"),
+        ({"files_checked": 7}, "'files_checked' must be an array, got int"),
+        ({"images": ["/a.png", 3]}, "'images[1]' must be a string, got int"),
+        ({"issues_found": "all broken"}, "'issues_found' must be an array, got str"),
+        ({"issues_found": {"severity": "high"}}, "'issues_found' must be an array, got dict"),
+        ({"issues_found": [42]}, "'issues_found[0]' must be an object or a string, got int"),
+        (
+            {"confidence": "sure"},
+            "'confidence' must be one of 'exploring', 'low', 'medium', 'high', 'certain', got 'sure'",
+        ),
         ({"findings": "   "}, "'findings' is required and must not be empty"),
     ],
 )
