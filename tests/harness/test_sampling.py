@@ -20,12 +20,13 @@ def child() -> Iterator[subprocess.Popen[bytes]]:
         "import sys; b = bytearray(64 * 1024 * 1024); "
         "sys.stdout.write('up\\n'); sys.stdout.flush(); sys.stdin.read()"
     )
-    process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    assert process.stdout is not None
-    assert process.stdout.readline() == b"up\n"
-    yield process
-    process.kill()
-    process.wait()
+    # The context manager closes both pipes, so no file is left for the garbage collector.
+    command = [sys.executable, "-c", code]
+    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE) as process:
+        assert process.stdout is not None
+        assert process.stdout.readline() == b"up\n"
+        yield process
+        process.kill()
 
 
 def test_rss_of_one_process_is_what_psutil_reports_in_mebibytes(child: subprocess.Popen[bytes]) -> None:
