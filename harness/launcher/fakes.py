@@ -1,20 +1,23 @@
 """The fake providers of a load, gate or leak run: one ``zen-fakes`` process per dialect.
 
-Each starts with one behaviour (``fakes.testing.FakeProviderProcess``); ``env()`` gives the
-variables that point the server under test at them (and, through ``server_environment``,
-at nothing real). Chaos scenarios steer their fakes at run time and use
-``harness.chaos.environment.FakeProviders``, which wires through the same functions.
+Each starts with one behaviour; ``env()`` gives the variables that point the server under
+test at them (and, through ``server_environment``, at nothing real). Chaos scenarios steer
+their fakes at run time through ``harness.chaos.environment.FakeProviders``, the async face
+over the same ``FakeProcessSet`` that starts and stops these.
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from harness.launcher.environment import fake_provider_env
+from harness.launcher.fake_processes import FakeProcessSet
+
+if TYPE_CHECKING:
+    from fakes.testing import FakeProviderProcess
 
 DEFAULT_MODEL = "gpt-5"
 GEMINI_DEFAULT_MODEL = "gemini-2.5-flash"
@@ -26,30 +29,22 @@ class FakeProviders:
     def __init__(
         self, behaviour: Mapping[str, Any], kinds: Sequence[str] = ("openai",), seed: int = 0
     ) -> None:
-        from fakes.testing import FakeProviderProcess
-
+        self._behaviour = dict(behaviour)
+        self._kinds = tuple(kinds)
         self._dir = tempfile.TemporaryDirectory(prefix="zen-load-fakes-")
-        self.fakes: dict[str, FakeProviderProcess] = {}
-        for kind in kinds:
-            path = Path(self._dir.name) / f"{kind}.json"
-            path.write_text(json.dumps({"providers": {kind: {"default": dict(behaviour)}}}))
-            self.fakes[kind] = FakeProviderProcess(kind, behaviour_file=path, seed=seed)
+        self._set = FakeProcessSet(Path(self._dir.name), seed=seed)
+
+    @property
+    def fakes(self) -> dict[str, FakeProviderProcess]:
+        """The running fakes by dialect ("openai", "gemini")."""
+        return self._set.fakes
 
     def start(self) -> Self:
-        started: list[Any] = []
-        try:
-            for fake in self.fakes.values():
-                fake.start()
-                started.append(fake)
-        except Exception:
-            for fake in started:
-                fake.stop()
-            raise
+        self._set.start_all({kind: (kind, {"default": self._behaviour}) for kind in self._kinds})
         return self
 
     def stop(self) -> None:
-        for fake in self.fakes.values():
-            fake.stop()
+        self._set.stop_all()
         self._dir.cleanup()
 
     def env(self) -> dict[str, str]:

@@ -1,5 +1,8 @@
 """The scenario's fake providers: one ``zen-fakes`` process each, driven by its control API.
 
+The async face over the launcher's ``FakeProcessSet`` (which starts and stops them, as it
+does for load, gates and leaks); what chaos adds is steering them while the scenario runs.
+
 Each fake starts with the scenario's behaviour (plus a large ``recent_bodies`` so the
 integrity check can read what the target sent); ``set_behaviour`` PATCHes it at run time
 and ``reset`` PUTs the starting behaviour back without clearing the recorded requests.
@@ -14,10 +17,11 @@ from typing import Any
 
 import anyio
 import httpx
-import yaml
 
 from harness.chaos.errors import ActionError, EnvironmentStartError
 from harness.chaos.scenario import ProviderSpec
+from harness.launcher import LaunchError
+from harness.launcher.fake_processes import FakeProcessSet
 
 RECENT_BODIES = 5000
 CONTROL_TIMEOUT_S = 5.0
@@ -28,28 +32,19 @@ class FakeProviders:
 
     def __init__(self, specs: list[ProviderSpec], workdir: Path, *, seed: int) -> None:
         self._specs = {spec.name: spec for spec in specs}
-        self._workdir = workdir
-        self._seed = seed
-        self._fakes: dict[str, Any] = {}  # name -> fakes.testing.FakeProviderProcess
+        self._set = FakeProcessSet(workdir, seed=seed)
+        self._fakes = self._set.fakes  # name -> fakes.testing.FakeProviderProcess, while running
         self._http = httpx.AsyncClient(timeout=CONTROL_TIMEOUT_S)
 
     def starting_behaviour(self, name: str) -> dict[str, Any]:
         return {"recent_bodies": RECENT_BODIES, **self._specs[name].behaviour}
 
     async def start(self) -> None:
-        from fakes.testing import FakeProviderProcess  # imported late: fakes is optional for parsing
-
-        for name, spec in self._specs.items():
-            file = self._workdir / f"fake-{name}.yaml"
-            file.write_text(yaml.safe_dump({"providers": {spec.kind: self.starting_behaviour(name)}}))
-            fake = FakeProviderProcess(spec.kind, behaviour_file=file, seed=self._seed)
-            try:
-                await anyio.to_thread.run_sync(fake.start)
-            except Exception as exc:
-                raise EnvironmentStartError(
-                    f"fake provider {name!r} ({spec.kind}) did not start: {exc}"
-                ) from exc
-            self._fakes[name] = fake
+        wanted = {name: (spec.kind, self.starting_behaviour(name)) for name, spec in self._specs.items()}
+        try:
+            await anyio.to_thread.run_sync(self._set.start_all, wanted)
+        except LaunchError as exc:
+            raise EnvironmentStartError(str(exc)) from exc
 
     def address(self, name: str) -> str:
         """host:port of the fake, for a proxy's upstream."""
@@ -93,6 +88,4 @@ class FakeProviders:
 
     async def stop(self) -> None:
         await self._http.aclose()
-        for fake in self._fakes.values():
-            await anyio.to_thread.run_sync(fake.stop)
-        self._fakes.clear()
+        await anyio.to_thread.run_sync(self._set.stop_all)

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.launcher import FAKE_API_KEY, FakeProviders, HttpServerProcess, ServerStartError, provider_env
+from harness.launcher import FAKE_API_KEY, HttpServerProcess, ServerStartError, provider_env
 from harness.launcher.fakes import DEFAULT_MODEL
 from harness.load import stdio_session
 from harness.load.errors import ProfileError
@@ -177,33 +177,6 @@ def test_close_terminates_a_server_that_ignores_eof(server_script: Path) -> None
 
 
 # --- targets ---------------------------------------------------------------------------------
-
-
-class FakeFake:
-    def __init__(self, events: list[str], name: str, fail: bool = False) -> None:
-        self.events, self.name, self.fail = events, name, fail
-
-    def start(self) -> None:
-        if self.fail:
-            raise OSError(f"{self.name} could not start")
-        self.events.append(f"start {self.name}")
-
-    def stop(self) -> None:
-        self.events.append(f"stop {self.name}")
-
-
-def test_fake_providers_stop_the_ones_started_when_a_later_one_fails() -> None:
-    fakes = FakeProviders({"latency": {"fixed_ms": 0}}, kinds=())
-    events: list[str] = []
-    stand_ins: dict[str, Any] = {
-        "openai": FakeFake(events, "openai"),
-        "gemini": FakeFake(events, "gemini", fail=True),
-    }
-    fakes.fakes = stand_ins
-    with pytest.raises(OSError, match="gemini could not start"):
-        fakes.start()
-    assert events == ["start openai", "stop openai"]
-    fakes._dir.cleanup()
 
 
 def test_provider_env_points_only_at_the_fakes_that_run() -> None:

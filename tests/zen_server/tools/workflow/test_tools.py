@@ -92,7 +92,8 @@ async def test_refactor_complete_confidence_skips_and_other_scales_are_refused(
     result = await h.call(args(1, 1, confidence="complete"))
     assert result["status"] == "refactoring_analysis_complete_ready_for_implementation"
     assert h.models.requests == []
-    with pytest.raises(ToolInputError, match="'confidence' must be one of 'exploring', 'incomplete', 'partial', 'complete'"):
+    refusal = "'confidence' must be one of 'exploring', 'incomplete', 'partial', 'complete'"
+    with pytest.raises(ToolInputError, match=refusal):
         await h.call(args(1, 1, confidence="certain"))
 
 
