@@ -18,9 +18,8 @@ import tempfile
 from pathlib import Path
 
 from harness.cli import Subcommand
+from harness.cluster.providers import FAKE_MODEL, fake_custom_provider
 from harness.errors import HarnessError
-
-FAKE_MODEL = "llama3.2"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -63,12 +62,8 @@ async def _up(args: argparse.Namespace) -> None:
         if args.providers == "fake":
             fake = FakeServer("openai", seed=1).start()
             fake.control.set_default({"latency": {"fixed_ms": args.fake_latency_ms}})
-            wiring = {
-                "CUSTOM_API_URL": fake.openai_base_url,
-                "CUSTOM_API_KEY": "fake",
-                "CUSTOM_MODEL_NAME": FAKE_MODEL,
-            }
-            env = server_environment(wiring)  # no real provider key next to the fake
+            # no real provider key next to the fake
+            env = server_environment(fake_custom_provider(fake.openai_base_url))
         redis = RedisServer(workdir)
         cluster: Cluster | None = None
         try:
