@@ -6,6 +6,7 @@ the run's fake provider, and HAProxy, on an event loop in a thread of its own (a
 blocking portal), and stops them all on exit. The cluster works in a short temporary
 directory (HAProxy's stats socket path must stay under the Unix socket length limit); the
 instances' and HAProxy's logs are copied into the run's directory at the end.
+``tool_calls_per_instance`` reads each instance's /metrics, to show where the calls landed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from contextlib import ExitStack
 from pathlib import Path
 from types import TracebackType
 
+import httpx
 from anyio.from_thread import start_blocking_portal
+from prometheus_client.parser import text_string_to_metric_families
 
 from harness.cluster.tools import install_hint, missing_cluster_tools
 from harness.errors import ClusterToolMissing
@@ -30,6 +33,7 @@ class ClusterTarget:
         self._log_dir = log_dir
         self._stack = ExitStack()
         self.url = ""
+        self._instance_urls: dict[str, str] = {}
 
     def __enter__(self) -> ClusterTarget:
         from harness.chaos.environment.redis_server import RedisServer
@@ -54,7 +58,27 @@ class ClusterTarget:
             self._stack.close()
             raise
         self.url = cluster.url
+        self._instance_urls = {i.name: i.base_url for i in cluster.instances}
         return self
+
+    def tool_calls_per_instance(self) -> dict[str, int | None]:
+        """Each instance's ``zen_tool_calls_total`` (all tools, all outcomes); None if unreadable."""
+        counts: dict[str, int | None] = {}
+        for name, base_url in self._instance_urls.items():
+            try:
+                text = httpx.get(f"{base_url}/metrics", timeout=5.0).text
+            except httpx.HTTPError:
+                counts[name] = None  # a chaos-free run's instances are up; say so rather than guess
+                continue
+            counts[name] = int(
+                sum(
+                    sample.value
+                    for family in text_string_to_metric_families(text)
+                    for sample in family.samples
+                    if sample.name == "zen_tool_calls_total"
+                )
+            )
+        return counts
 
     def _keep_logs(self, workdir: Path) -> None:
         self._log_dir.mkdir(parents=True, exist_ok=True)

@@ -66,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
             f"  {worker['worker']} (pid {worker['pid']}): {worker['calls']} calls, "
             f"{worker['failures']} failed, p95 {_ms(worker['latency_ms']['p95'])}"
         )
+    if "tool_calls_per_instance" in data:
+        spread = data["tool_calls_per_instance"].items()
+        print("  tool calls per instance: " + ", ".join(f"{name} {count}" for name, count in spread))
     for check in result.checks:
         print(
             f"  {'PASS' if check.passed else 'FAIL'}  {check.name}: {check.measured} (target {check.target})"

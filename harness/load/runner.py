@@ -100,6 +100,7 @@ def run_profile(
     summary_path = out_dir / "summary.json"
     summary_path.unlink(missing_ok=True)
     started_at = 0.0
+    per_instance: dict[str, int | None] = {}
     caches: dict[str, dict[str, Any]] = {}
     write_sources(out_dir / "sources", profile.source_files)
     (out_dir / "cache.json").unlink(missing_ok=True)
@@ -124,6 +125,7 @@ def run_profile(
             with ClusterTarget(instances, server_environment(wiring), out_dir / "logs") as cluster:
                 started_at = time.time()
                 exit_code = _run_locust(profile, cluster.url, out_dir, env, time_scale)
+                per_instance = cluster.tool_calls_per_instance()
         elif profile.transport == "stdio":
             env["ZEN_LOAD_STDIO_COMMAND"] = json.dumps(expand(server_command or ZEN_STDIO_COMMAND))
             env["ZEN_LOAD_STDIO_ENV"] = json.dumps(server_env)
@@ -141,7 +143,11 @@ def run_profile(
                 caches = _cache_figures(server.base_url, out_dir)
     if not summary_path.is_file():
         raise LoadError(f"Locust wrote no summary (exit {exit_code}); see {out_dir / 'locust.log'}")
-    summary = LoadSummary(json.loads(summary_path.read_text()))
+    data = json.loads(summary_path.read_text())
+    if per_instance:  # where the calls landed: HAProxy spread them over the instances
+        data["tool_calls_per_instance"] = per_instance
+        summary_path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    summary = LoadSummary(data)
     return LoadRun(profile, out_dir, exit_code, summary, summary.checks(profile.slo), started_at, caches)
 
 

@@ -51,7 +51,10 @@ def test_both_workers_call_the_cluster_and_the_totals_are_their_sum(tmp_path: Pa
     assert summary["handshakes"] == 4, "one handshake per user, split over the workers"
     assert summary["failures"] == 0
     assert run.passed, run.checks
-    # The run's own cluster served it: both instances' logs are kept with the run.
+    # The run's own cluster served it, both instances took calls, and their logs are kept.
+    per_instance = summary["tool_calls_per_instance"]
+    assert set(per_instance) == {"zen1", "zen2"}
+    assert all(count > 0 for count in per_instance.values()), per_instance
     assert {"zen1.log", "zen2.log"} <= {p.name for p in (out / "logs").iterdir()}
 
 
