@@ -104,8 +104,9 @@ def run_profile(
     caches: dict[str, dict[str, Any]] = {}
     write_sources(out_dir / "sources", profile.source_files)
     (out_dir / "cache.json").unlink(missing_ok=True)
-    with FakeProviders(profile.provider) as fakes:
-        server_env = fakes.env() | profile.server_env
+    # A target URL is someone else's server: the run starts no fake provider for it.
+    with nullcontext(None) if target_url is not None else FakeProviders(profile.provider) as fakes:
+        server_env = (fakes.env() if fakes is not None else {}) | profile.server_env
         env = locust_environment(
             {
                 "ZEN_LOAD_PROFILE": str(
@@ -120,6 +121,7 @@ def run_profile(
             started_at = time.time()
             exit_code = _run_locust(profile, target_url, out_dir, env, time_scale)
         elif profile.target.kind == "cluster":
+            assert fakes is not None  # only a run on a target URL goes without
             wiring = fake_custom_provider(fakes.fakes["openai"].openai_base_url) | profile.server_env
             instances = profile.target.instances
             with ClusterTarget(instances, server_environment(wiring), out_dir / "logs") as cluster:
