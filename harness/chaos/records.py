@@ -59,7 +59,8 @@ class ProviderRequest:
 
     provider: str
     body: str
-    t: float | None = None
+    t: float | None = None  # arrival, seconds since t0 (from the fake's own clock)
+    status: int | None = None  # the status the fake answered with (0: no response)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class RunData:
     store_connections: int | None = None  # connections the redis-server accepted (since its last start)
     actions: list[tuple[float, str, str | None]] = field(default_factory=list)  # (t, what, error)
     end: float = 0.0
+    wall_t0: float = 0.0  # time.time() at t0: maps the fakes' wall-clock arrivals onto the run's times
 
     def span(self, phase: PhaseName) -> tuple[float, float]:
         if phase == "run":

@@ -35,6 +35,7 @@ from harness.chaos.records import ProviderRequest, RunData
 from harness.chaos.samplers import Samplers
 from harness.chaos.scenario import Phases, Scenario
 from harness.chaos.sessions import SessionPool
+from harness.chaos.steady_state import not_judged, steady_state_failure
 from harness.chaos.timeline import TimelineLog, run_action, run_timeline
 from harness.chaos.wiring import provider_wiring
 
@@ -81,10 +82,26 @@ class ScenarioResult:
     duration_s: float = 0.0
     target_log: Path | None = None
     time_scale: float = 1.0  # the scale the timeline ran at (``scenario`` is already scaled)
+    # Why the steady state ('before') did not hold: the run is INVALID, its verdicts not counted.
+    invalid: str | None = None
 
     @property
     def passed(self) -> bool:
-        return not self.errors and bool(self.verdicts) and all(v.passed for v in self.verdicts)
+        return (
+            not self.errors
+            and self.invalid is None
+            and bool(self.verdicts)
+            and all(v.passed for v in self.verdicts)
+        )
+
+    @property
+    def status(self) -> str:
+        """PASS, FAIL, INVALID (the steady state failed) or ERROR (the harness failed)."""
+        if self.errors:
+            return "ERROR"
+        if self.invalid is not None:
+            return "INVALID"
+        return "PASS" if self.passed else "FAIL"
 
 
 @dataclass(frozen=True)
@@ -180,7 +197,9 @@ async def run_scenario(scenario: Scenario, options: RunOptions, source: Path | N
             view.finished()
     result.duration_s = time.monotonic() - began
     if not result.errors or result.data.calls:
-        result.verdicts = [h.evaluate(result.data) for h in scenario.hypotheses]
+        verdicts = [h.evaluate(result.data) for h in scenario.hypotheses]
+        result.invalid = steady_state_failure(result.data, verdicts)
+        result.verdicts = verdicts if result.invalid is None else not_judged(verdicts, result.invalid)
     return result
 
 
@@ -211,6 +230,7 @@ async def _run_load(
                 f"no MCP session with the target within the startup timeout: {errors}"
             )
         recorder = LoadRecorder(t0=time.monotonic())
+        result.data.wall_t0 = time.time()
         log.t0 = recorder.t0
         samplers = Samplers(recorder, target, env.providers, [p.name for p in scenario.providers])
         view.started(scenario, phases, recorder, log)
@@ -232,8 +252,11 @@ async def _run_load(
 
 
 async def _collect_provider_requests(providers: FakeProviders, data: RunData) -> None:
-    bodies = await providers.request_bodies()
-    data.provider_requests = [ProviderRequest(name, body) for name, body in bodies]
+    log = await providers.request_log()
+    data.provider_requests = [
+        ProviderRequest(name, body, at - data.wall_t0 if at else None, status)
+        for name, body, at, status in log
+    ]
     data.provider_bodies_recorded = True
 
 
