@@ -1,0 +1,126 @@
+"""Run each seeded defect against the chaos scenarios it names and write the catch matrix.
+
+Each defect runs in its own temporary copy of the tree (``catalogue.copy_with_defect``), with
+``PYTHONPATH`` set to the copy so the harness and the server it starts import the defective
+code; a probe import proves that before any scenario runs. Results: ``runs/mutants/`` holds
+``matrix.md`` / ``matrix.json`` and each defect's chaos reports. A defect that passes every
+harness check has escaped: the run fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from harness.mutants.catalogue import Defect, MutantError, copy_with_defect
+from harness.stamp import stamp, stamp_lines
+
+RED = {"FAIL", "INVALID", "ERROR"}  # ERROR: the defect broke the run itself (still red in CI)
+RUN_BUDGET_S = 600.0
+
+
+@dataclass
+class DefectOutcome:
+    id: str
+    promise: str
+    checks: dict[str, str] = field(default_factory=dict)  # scenario -> PASS/FAIL/INVALID/ERROR/not run
+    problem: str | None = None  # harness failure (the defect did not apply, the run crashed)
+    duration_s: float = 0.0
+
+    @property
+    def caught(self) -> bool:
+        return self.problem is None and any(status in RED for status in self.checks.values())
+
+
+def rotation(defects: list[Defect], count: int, day: int | None = None) -> list[Defect]:
+    """``count`` defects, a different slice each day, so every entry runs in CI over time."""
+    if count >= len(defects):
+        return list(defects)
+    day = dt.date.today().toordinal() if day is None else day
+    start = (day * count) % len(defects)
+    return [defects[(start + i) % len(defects)] for i in range(count)]
+
+
+def _environment(copy: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(copy)
+    return env
+
+
+def run_defect(defect: Defect, root: Path, reports: Path, time_scale: float) -> DefectOutcome:
+    outcome = DefectOutcome(defect.id, defect.promise, {name: "not run" for name in defect.checks})
+    began = time.monotonic()
+    out = reports / defect.id
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"mutant-{defect.id}-") as tmp:
+        try:
+            copy = copy_with_defect(root, defect, Path(tmp))
+        except MutantError as exc:
+            outcome.problem = str(exc)
+            return outcome
+        env = _environment(copy)
+        where = "import zen_server, harness; print(zen_server.__file__, harness.__file__)"
+        probe = subprocess.run(
+            [sys.executable, "-c", where], cwd=copy, env=env, capture_output=True, text=True, check=False
+        )
+        if probe.returncode != 0 or probe.stdout.count(str(copy)) != 2:
+            found = f"{probe.stdout.strip()} {probe.stderr.strip()}"
+            outcome.problem = f"the copy's code is not what runs: {found}"
+            return outcome
+        command = [sys.executable, "-m", "harness", "run", *defect.checks, "--reports", str(out.resolve())]
+        command += ["--no-plots", "--time-scale", str(time_scale)]
+        with (out / "run.log").open("w", encoding="utf-8") as log:
+            try:
+                subprocess.run(command, cwd=copy, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               timeout=RUN_BUDGET_S, check=False)  # fmt: skip
+            except subprocess.TimeoutExpired:
+                outcome.problem = f"the chaos run took over {RUN_BUDGET_S:g}s; see {out / 'run.log'}"
+    summary = out / "summary.json"
+    if outcome.problem is None and not summary.is_file():
+        outcome.problem = f"the chaos run wrote no summary; see {out / 'run.log'}"
+    if summary.is_file():
+        for row in json.loads(summary.read_text(encoding="utf-8")).get("scenarios", []):
+            outcome.checks[row["name"]] = row.get("status") or ("PASS" if row.get("passed") else "FAIL")
+    outcome.duration_s = round(time.monotonic() - began, 1)
+    return outcome
+
+
+def run_catalogue(
+    defects: list[Defect], root: Path, reports: Path, *, jobs: int = 1, time_scale: float = 1.0
+) -> list[DefectOutcome]:
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(lambda d: run_defect(d, root, reports, time_scale), defects))
+
+
+def matrix_markdown(outcomes: list[DefectOutcome], made: dict[str, object]) -> str:
+    caught = sum(1 for o in outcomes if o.caught)
+    lines = ["# Seeded defects: what the harness catches", ""]
+    lines += [f"{caught} of {len(outcomes)} defects caught by harness checks (chaos scenarios).", ""]
+    lines += [*stamp_lines(made), ""]
+    lines += ["| defect | promise | caught | checks | run time |", "| --- | --- | --- | --- | --- |"]
+    for o in outcomes:
+        checks = ", ".join(f"{name}: {status}" for name, status in o.checks.items())
+        mark = "yes" if o.caught else "**NO**" + (f" ({o.problem})" if o.problem else "")
+        lines.append(f"| {o.id} | {o.promise} | {mark} | {checks} | {o.duration_s:g}s |")
+    lines += ["", "The unit-suite column is not measured yet (see the catalogue's README section)."]
+    return "\n".join(lines) + "\n"
+
+
+def write_matrix(outcomes: list[DefectOutcome], reports: Path) -> None:
+    made = stamp(Path.cwd())
+    reports.mkdir(parents=True, exist_ok=True)
+    document = {
+        "caught": sum(1 for o in outcomes if o.caught),
+        "defects": [{**asdict(o), "caught": o.caught} for o in outcomes],
+        "stamp": made,
+    }
+    (reports / "matrix.json").write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    (reports / "matrix.md").write_text(matrix_markdown(outcomes, made), encoding="utf-8")
