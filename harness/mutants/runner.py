@@ -20,9 +20,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from harness.gates.spec import load_gates
 from harness.mutants.catalogue import Defect, MutantError, copy_with_defect
 from harness.stamp import stamp, stamp_lines
 
+GATE_PREFIX = "gate:"  # a check "gate:PHASE:MEASUREMENT" runs that measurement's gates
 RED = {"FAIL", "INVALID", "ERROR"}  # ERROR: the defect broke the run itself (still red in CI)
 RUN_BUDGET_S = 600.0
 
@@ -75,22 +77,61 @@ def run_defect(defect: Defect, root: Path, reports: Path, time_scale: float) -> 
             found = f"{probe.stdout.strip()} {probe.stderr.strip()}"
             outcome.problem = f"the copy's code is not what runs: {found}"
             return outcome
-        command = [sys.executable, "-m", "harness", "run", *defect.checks, "--reports", str(out.resolve())]
-        command += ["--no-plots", "--time-scale", str(time_scale)]
-        with (out / "run.log").open("w", encoding="utf-8") as log:
-            try:
-                subprocess.run(command, cwd=copy, env=env, stdout=log, stderr=subprocess.STDOUT,
-                               timeout=RUN_BUDGET_S, check=False)  # fmt: skip
-            except subprocess.TimeoutExpired:
-                outcome.problem = f"the chaos run took over {RUN_BUDGET_S:g}s; see {out / 'run.log'}"
-    summary = out / "summary.json"
-    if outcome.problem is None and not summary.is_file():
-        outcome.problem = f"the chaos run wrote no summary; see {out / 'run.log'}"
-    if summary.is_file():
-        for row in json.loads(summary.read_text(encoding="utf-8")).get("scenarios", []):
-            outcome.checks[row["name"]] = row.get("status") or ("PASS" if row.get("passed") else "FAIL")
+        scenarios = [c for c in defect.checks if not c.startswith(GATE_PREFIX)]
+        if scenarios:
+            outcome.problem = _run_scenarios(scenarios, copy, env, out, time_scale, outcome)
+        for check in defect.checks:
+            if check.startswith(GATE_PREFIX) and outcome.problem is None:
+                outcome.problem = _run_gate(check, copy, env, out, outcome)
     outcome.duration_s = round(time.monotonic() - began, 1)
     return outcome
+
+
+def _run_scenarios(
+    scenarios: list[str],
+    copy: Path,
+    env: dict[str, str],
+    out: Path,
+    time_scale: float,
+    outcome: DefectOutcome,
+) -> str | None:
+    command = [sys.executable, "-m", "harness", "run", *scenarios, "--reports", str(out.resolve())]
+    command += ["--no-plots", "--time-scale", str(time_scale)]
+    with (out / "run.log").open("w", encoding="utf-8") as log:
+        try:
+            subprocess.run(command, cwd=copy, env=env, stdout=log, stderr=subprocess.STDOUT,
+                           timeout=RUN_BUDGET_S, check=False)  # fmt: skip
+        except subprocess.TimeoutExpired:
+            return f"the chaos run took over {RUN_BUDGET_S:g}s; see {out / 'run.log'}"
+    summary = out / "summary.json"
+    if not summary.is_file():
+        return f"the chaos run wrote no summary; see {out / 'run.log'}"
+    for row in json.loads(summary.read_text(encoding="utf-8")).get("scenarios", []):
+        outcome.checks[row["name"]] = row.get("status") or ("PASS" if row.get("passed") else "FAIL")
+    return None
+
+
+def _run_gate(check: str, copy: Path, env: dict[str, str], out: Path, outcome: DefectOutcome) -> str | None:
+    """``gate:PHASE:MEASUREMENT``: that phase's gates with every other measurement skipped."""
+    _, phase, measurement = check.split(":", 2)
+    gates = load_gates(copy / "harness" / "gates" / "gates.yaml")
+    others = {g.measure for g in gates.phase(phase).gates} - {measurement}
+    command = [sys.executable, "-m", "harness", "gate", phase, "--reports", str((out / "gates").resolve())]
+    for other in sorted(others):
+        command += ["--skip", other]
+    with (out / f"{phase}-{measurement}.log").open("w", encoding="utf-8") as log:
+        try:
+            subprocess.run(command, cwd=copy, env=env, stdout=log, stderr=subprocess.STDOUT,
+                           timeout=RUN_BUDGET_S, check=False)  # fmt: skip
+        except subprocess.TimeoutExpired:
+            return f"the gate run took over {RUN_BUDGET_S:g}s"
+    results = out / "gates" / phase / "results.json"
+    if not results.is_file():
+        return f"the gate run wrote no results; see {out}"
+    rows = json.loads(results.read_text(encoding="utf-8"))["gates"]
+    verdicts = {g["verdict"] for g in rows if g["measurement"] == measurement}
+    outcome.checks[check] = "FAIL" if "fail" in verdicts or "not measured" in verdicts else "PASS"
+    return None
 
 
 def run_catalogue(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from harness.chaos.loader import LIBRARY
+from harness.gates.spec import load_gates
 from harness.mutants.catalogue import Defect, MutantError, copy_with_defect, load_catalogue, patched
 from harness.mutants.runner import DefectOutcome, rotation
 
@@ -17,10 +18,16 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_every_defect_still_applies_and_names_existing_scenarios() -> None:
     defects = load_catalogue()
     scenarios = {path.stem for path in LIBRARY.glob("*.yaml")}
+    gates = load_gates()
     for defect in defects:
         text = (ROOT / defect.file).read_text(encoding="utf-8")
         assert patched(defect, text) != text, defect.id
-        assert set(defect.checks) <= scenarios, defect.id
+        for check in defect.checks:
+            if check.startswith("gate:"):
+                _, phase, measurement = check.split(":")
+                assert measurement in {g.measure for g in gates.phase(phase).gates}, defect.id
+            else:
+                assert check in scenarios, defect.id
 
 
 def test_an_anchor_that_moved_is_a_clear_error() -> None:
