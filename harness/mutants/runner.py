@@ -25,6 +25,7 @@ from harness.mutants.catalogue import Defect, MutantError, copy_with_defect
 from harness.stamp import stamp, stamp_lines
 
 GATE_PREFIX = "gate:"  # a check "gate:PHASE:MEASUREMENT" runs that measurement's gates
+LEAKS_PREFIX = "leaks:"  # "leaks:PROFILE:BYTES": the leak check's per-call verdict at that bound
 RED = {"FAIL", "INVALID", "ERROR"}  # ERROR: the defect broke the run itself (still red in CI)
 RUN_BUDGET_S = 600.0
 
@@ -77,12 +78,14 @@ def run_defect(defect: Defect, root: Path, reports: Path, time_scale: float) -> 
             found = f"{probe.stdout.strip()} {probe.stderr.strip()}"
             outcome.problem = f"the copy's code is not what runs: {found}"
             return outcome
-        scenarios = [c for c in defect.checks if not c.startswith(GATE_PREFIX)]
+        scenarios = [c for c in defect.checks if not c.startswith((GATE_PREFIX, LEAKS_PREFIX))]
         if scenarios:
             outcome.problem = _run_scenarios(scenarios, copy, env, out, time_scale, outcome)
         for check in defect.checks:
             if check.startswith(GATE_PREFIX) and outcome.problem is None:
                 outcome.problem = _run_gate(check, copy, env, out, outcome)
+            if check.startswith(LEAKS_PREFIX) and outcome.problem is None:
+                outcome.problem = _run_leaks(check, copy, env, out, outcome)
     outcome.duration_s = round(time.monotonic() - began, 1)
     return outcome
 
@@ -131,6 +134,23 @@ def _run_gate(check: str, copy: Path, env: dict[str, str], out: Path, outcome: D
     rows = json.loads(results.read_text(encoding="utf-8"))["gates"]
     verdicts = {g["verdict"] for g in rows if g["measurement"] == measurement}
     outcome.checks[check] = "FAIL" if "fail" in verdicts or "not measured" in verdicts else "PASS"
+    return None
+
+
+def _run_leaks(check: str, copy: Path, env: dict[str, str], out: Path, outcome: DefectOutcome) -> str | None:
+    """``leaks:PROFILE:BYTES``: ``zen-harness leaks PROFILE --max-bytes-per-call BYTES`` (exit 1 red)."""
+    _, profile, limit = check.split(":", 2)
+    command = [sys.executable, "-m", "harness", "leaks", profile, "--max-bytes-per-call", limit]
+    command += ["--out", str((out / "leaks").resolve())]
+    with (out / f"leaks-{profile}.log").open("w", encoding="utf-8") as log:
+        try:
+            done = subprocess.run(command, cwd=copy, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                  timeout=RUN_BUDGET_S, check=False)  # fmt: skip
+        except subprocess.TimeoutExpired:
+            return f"the leak check took over {RUN_BUDGET_S:g}s"
+    if done.returncode not in (0, 1):
+        return f"the leak check failed to measure (exit {done.returncode}); see {out}"
+    outcome.checks[check] = "PASS" if done.returncode == 0 else "FAIL"
     return None
 
 

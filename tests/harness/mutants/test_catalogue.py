@@ -26,6 +26,10 @@ def test_every_defect_still_applies_and_names_existing_scenarios() -> None:
             if check.startswith("gate:"):
                 _, phase, measurement = check.split(":")
                 assert measurement in {g.measure for g in gates.phase(phase).gates}, defect.id
+            elif check.startswith("leaks:"):
+                _, profile, limit = check.split(":")
+                assert (LIBRARY.parent / "harness" / "load" / "profiles" / f"{profile}.yaml").is_file()
+                assert float(limit) > 0
             else:
                 assert check in scenarios, defect.id
 
