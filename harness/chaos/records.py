@@ -70,6 +70,11 @@ class ThreadTurn:
     marker: str
     ok: bool
     stored_in: str | None = None  # the continuation id the server offered: the turn is acknowledged
+    # The assistant's side of the turn: the fake's reply marker ("digest=<12 hex>") the answer
+    # carried, which every later request of the thread must repeat. None when not found.
+    reply: str | None = None
+    start: float | None = None  # seconds since t0: a turn sees only turns that ended before it began
+    end: float | None = None
 
 
 @dataclass
