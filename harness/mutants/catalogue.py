@@ -69,12 +69,20 @@ def source_files(root: Path) -> list[str]:
     return [name for name in listed.split("\0") if name and (root / name).is_file()]
 
 
-def copy_with_defect(root: Path, defect: Defect, into: Path) -> Path:
-    """A copy of ``root``'s tree in ``into`` with ``defect`` applied; the working tree is untouched."""
+def copy_tree(root: Path, into: Path) -> Path:
     for name in source_files(root):
         target = into / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / name, target)
+    return into
+
+
+def copy_with_defect(root: Path, defect: Defect | None, into: Path) -> Path:
+    """A copy of ``root``'s tree in ``into`` with ``defect`` applied (None: the control, as it
+    is); the working tree is untouched."""
+    copy_tree(root, into)
+    if defect is None:
+        return into
     victim = into / defect.file
     if not victim.is_file():
         raise MutantError(f"defect {defect.id}: {defect.file} does not exist")

@@ -42,6 +42,10 @@ class DefectOutcome:
     def caught(self) -> bool:
         return self.problem is None and any(status in RED for status in self.checks.values())
 
+    @property
+    def all_green(self) -> bool:
+        return self.problem is None and all(status == "PASS" for status in self.checks.values())
+
 
 def rotation(defects: list[Defect], count: int, day: int | None = None) -> list[Defect]:
     """``count`` defects, a different slice each day, so every entry runs in CI over time."""
@@ -58,6 +62,17 @@ def _environment(copy: Path) -> dict[str, str]:
     return env
 
 
+CONTROL_ID = "control"
+
+
+def control_for(defects: list[Defect]) -> Defect:
+    """The unmodified tree run through every check the defects name: each must be green there,
+    or a defect "caught" by it proves nothing."""
+    checks = list(dict.fromkeys(check for d in defects for check in d.checks))
+    return Defect(id=CONTROL_ID, promise="no defect: every check green", file="-", find="-", replace="",
+                  checks=checks)  # fmt: skip
+
+
 def run_defect(defect: Defect, root: Path, reports: Path, time_scale: float) -> DefectOutcome:
     outcome = DefectOutcome(defect.id, defect.promise, {name: "not run" for name in defect.checks})
     began = time.monotonic()
@@ -65,7 +80,7 @@ def run_defect(defect: Defect, root: Path, reports: Path, time_scale: float) -> 
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f"mutant-{defect.id}-") as tmp:
         try:
-            copy = copy_with_defect(root, defect, Path(tmp))
+            copy = copy_with_defect(root, None if defect.id == CONTROL_ID else defect, Path(tmp))
         except MutantError as exc:
             outcome.problem = str(exc)
             return outcome
@@ -161,10 +176,27 @@ def run_catalogue(
         return list(pool.map(lambda d: run_defect(d, root, reports, time_scale), defects))
 
 
-def matrix_markdown(outcomes: list[DefectOutcome], made: dict[str, object]) -> str:
+def discount_false_alarms(outcomes: list[DefectOutcome], control: DefectOutcome | None) -> list[str]:
+    """Checks red on the clean tree too: a defect's red there is no catch. Returns those checks."""
+    if control is None:
+        return []
+    noisy = [check for check, status in control.checks.items() if status != "PASS"]
+    for outcome in outcomes:
+        for check in noisy:
+            if check in outcome.checks and outcome.checks[check] in RED:
+                outcome.checks[check] += " (red on clean code too: not a catch)"
+    return noisy
+
+
+def matrix_markdown(
+    outcomes: list[DefectOutcome], made: dict[str, object], control: DefectOutcome | None = None
+) -> str:
     caught = sum(1 for o in outcomes if o.caught)
     lines = ["# Seeded defects: what the harness catches", ""]
-    lines += [f"{caught} of {len(outcomes)} defects caught by harness checks (chaos scenarios).", ""]
+    lines += [f"{caught} of {len(outcomes)} defects caught by harness checks (chaos, gates, leaks).", ""]
+    if control is not None:
+        control_checks = ", ".join(f"{name}: {status}" for name, status in control.checks.items())
+        lines += [f"Control (the tree without a defect): {control_checks}.", ""]
     lines += [*stamp_lines(made), ""]
     lines += ["| defect | promise | caught | checks | run time |", "| --- | --- | --- | --- | --- |"]
     for o in outcomes:
@@ -175,13 +207,14 @@ def matrix_markdown(outcomes: list[DefectOutcome], made: dict[str, object]) -> s
     return "\n".join(lines) + "\n"
 
 
-def write_matrix(outcomes: list[DefectOutcome], reports: Path) -> None:
+def write_matrix(outcomes: list[DefectOutcome], reports: Path, control: DefectOutcome | None = None) -> None:
     made = stamp(Path.cwd())
     reports.mkdir(parents=True, exist_ok=True)
     document = {
         "caught": sum(1 for o in outcomes if o.caught),
+        "control": None if control is None else asdict(control),
         "defects": [{**asdict(o), "caught": o.caught} for o in outcomes],
         "stamp": made,
     }
     (reports / "matrix.json").write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
-    (reports / "matrix.md").write_text(matrix_markdown(outcomes, made), encoding="utf-8")
+    (reports / "matrix.md").write_text(matrix_markdown(outcomes, made, control), encoding="utf-8")

@@ -10,7 +10,7 @@ import pytest
 from harness.chaos.loader import LIBRARY
 from harness.gates.spec import load_gates
 from harness.mutants.catalogue import Defect, MutantError, copy_with_defect, load_catalogue, patched
-from harness.mutants.runner import DefectOutcome, rotation
+from harness.mutants.runner import DefectOutcome, control_for, discount_false_alarms, rotation
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -59,3 +59,19 @@ def test_a_defect_is_caught_only_when_a_check_went_red_without_a_harness_problem
     assert DefectOutcome("d", "p", {"a": "PASS", "b": "INVALID"}).caught
     assert not DefectOutcome("d", "p", {"a": "PASS"}).caught
     assert not DefectOutcome("d", "p", {"a": "FAIL"}, problem="did not apply").caught
+
+
+def test_a_check_red_on_the_clean_tree_catches_nothing() -> None:
+    control = DefectOutcome("control", "none", {"leaks:p:512": "FAIL", "shared-thread": "PASS"})
+    leak = DefectOutcome("leak", "p", {"leaks:p:512": "FAIL"})
+    lost = DefectOutcome("lost", "p", {"shared-thread": "FAIL"})
+    assert discount_false_alarms([leak, lost], control) == ["leaks:p:512"]
+    assert not leak.caught and "red on clean code too" in leak.checks["leaks:p:512"]
+    assert lost.caught
+
+
+def test_the_control_runs_every_check_the_selected_defects_name_once() -> None:
+    defects = load_catalogue()
+    control = control_for(defects)
+    assert control.id == "control" and len(control.checks) == len(set(control.checks))
+    assert set(control.checks) == {check for d in defects for check in d.checks}
