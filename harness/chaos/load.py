@@ -25,6 +25,7 @@ from harness.chaos.sessions import SessionPool
 from harness.mcp_client import CallOutcome
 
 MIN_PREFIX_CHARS = 220
+REPLY_CHARS = 4000  # of each reply, kept for the secrets verdict
 ERROR_PAUSE_S = 0.05  # after a failure, so a fast-failing server does not spin workers
 # The fakes open every reply with "FAKE-REPLY model=... digest=<12 hex>" (fakes/reply.py): the
 # assistant's turn, traceable in what the server sends its provider on the thread's next turns.
@@ -44,6 +45,7 @@ class LoadRecorder:
     calls: list[CallRecord] = field(default_factory=list)
     threads: dict[str, list[ThreadTurn]] = field(default_factory=dict)
     in_flight: int = 0
+    replies: list[str] = field(default_factory=list)  # what each call returned (for the secrets verdict)
 
     def now(self) -> float:
         return time.monotonic() - self.t0
@@ -210,6 +212,7 @@ class LoadGenerator:
         offered: str | None,
     ) -> None:
         start = outcome.started - self._rec.t0
+        self._rec.replies.append(outcome.text[:REPLY_CHARS] + (f"\n{outcome.error}" if outcome.error else ""))
         self._rec.calls.append(
             CallRecord(
                 worker=worker,

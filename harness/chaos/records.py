@@ -97,6 +97,8 @@ class RunData:
     store_connections: int | None = None  # connections the redis-server accepted (since its last start)
     actions: list[tuple[float, str, str | None]] = field(default_factory=list)  # (t, what, error)
     end: float = 0.0
+    # What the target exposed (harness.chaos.exposure): log, audit, ops:/route, replies.
+    exposed: dict[str, str] = field(default_factory=dict)
     wall_t0: float = 0.0  # time.time() at t0: maps the fakes' wall-clock arrivals onto the run's times
 
     def span(self, phase: PhaseName) -> tuple[float, float]:

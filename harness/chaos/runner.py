@@ -29,6 +29,7 @@ from harness.chaos.environment import FakeProviders, FaultProxies
 from harness.chaos.environment.factory import RunTarget, make_target
 from harness.chaos.environment.redis_server import NoRedis, RedisServer, connections_received
 from harness.chaos.errors import ChaosError, EnvironmentStartError
+from harness.chaos.exposure import read_files, scrape_ops
 from harness.chaos.hypotheses import Verdict
 from harness.chaos.load import LoadGenerator, LoadRecorder
 from harness.chaos.records import ProviderRequest, RunData
@@ -143,6 +144,7 @@ async def run_scenario(scenario: Scenario, options: RunOptions, source: Path | N
         log = TimelineLog(time.monotonic(), on_event=view.event)
         env: _Env | None = None
         redis = RedisServer(workdir) if scenario.redis is not None else None
+        placeholders: dict[str, str] = {}
         try:
             await providers.start()
             proxied = [p.name for p in scenario.providers if p.proxied]
@@ -186,6 +188,9 @@ async def run_scenario(scenario: Scenario, options: RunOptions, source: Path | N
                 result.data.actions = log.actions
                 if env is not None:
                     await env.target.stop()
+                    result.data.exposed.update(
+                        read_files(result.target_log, scenario.target.env, placeholders)
+                    )
                 await proxies.stop()
                 await providers.stop()
                 if redis is not None:
@@ -247,6 +252,8 @@ async def _run_load(
         data.rss_mb = samplers.rss_mb
         data.provider_in_flight = samplers.provider_in_flight
         data.provider_total = samplers.provider_total
+        data.exposed["replies"] = "\n".join(recorder.replies)
+        data.exposed.update(await scrape_ops(target.endpoint()))
         pool.stop()
         group.cancel_scope.cancel()  # the timeline's late undos are the rollbacks' job now
 
