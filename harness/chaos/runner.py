@@ -97,10 +97,9 @@ class ScenarioResult:
 
     @property
     def status(self) -> str:
-        """PASS, FAIL, INVALID (the steady state failed) or ERROR (the harness failed)."""
-        if self.errors:
-            return "ERROR"
-        if self.invalid is not None:
+        """PASS, FAIL (a verdict failed or the harness hit an error) or INVALID (the steady
+        state failed: no later verdict counts)."""
+        if self.invalid is not None and not self.errors:
             return "INVALID"
         return "PASS" if self.passed else "FAIL"
 

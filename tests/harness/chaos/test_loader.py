@@ -81,12 +81,12 @@ REDIS_SCENARIOS = {
 }
 
 
-def test_the_library_has_twenty_one_valid_scenarios_that_each_say_what_they_prove() -> None:
+def test_the_library_has_twenty_four_valid_scenarios_that_each_say_what_they_prove() -> None:
     files = scenario_files([LIBRARY])
     scenarios = [load_scenario(file) for file in files]
-    assert len(scenarios) == 21
+    assert len(scenarios) == 24
     assert all(s.proves and s.title for s in scenarios)
-    assert len({s.name for s in scenarios}) == 21
+    assert len({s.name for s in scenarios}) == 24
     with_redis = {s.name for s in scenarios if s.redis is not None}
     assert with_redis == REDIS_SCENARIOS
     assert all(
