@@ -212,6 +212,7 @@ def write_matrix(outcomes: list[DefectOutcome], reports: Path, control: DefectOu
     reports.mkdir(parents=True, exist_ok=True)
     document = {
         "caught": sum(1 for o in outcomes if o.caught),
+        "passed": all(o.caught for o in outcomes) and (control is None or control.all_green),
         "control": None if control is None else asdict(control),
         "defects": [{**asdict(o), "caught": o.caught} for o in outcomes],
         "stamp": made,
