@@ -46,6 +46,8 @@ class Cluster:
             "ZEN_REDIS_PREFIX": redis_prefix,
             "ZEN_DRAIN_TIMEOUT_S": f"{drain_timeout_s:g}",
         }
+        self.instance_env = instance_env  # the autoscaler starts more instances with it
+        self.workdir = workdir
         self.instances = [
             ZenInstance(f"zen{i + 1}", instance_env, workdir / f"zen{i + 1}.log") for i in range(instances)
         ]
