@@ -16,10 +16,10 @@ import logging
 import time
 from collections import deque
 from dataclasses import dataclass
+from typing import Protocol
 
 import httpx
 
-from harness.autoscale.elastic import ElasticCluster
 from harness.autoscale.errors import SignalError
 from harness.autoscale.exporter import ScalerExporter
 from harness.autoscale.recommend import Policy, Recommendation, Strategy, recommend
@@ -29,6 +29,17 @@ from harness.errors import HarnessError
 
 log = logging.getLogger("zen.autoscale")
 HISTORY_SAMPLES = 600
+
+
+class Scalable(Protocol):
+    """What the loop acts on: harness/autoscale/elastic.py's ElasticCluster."""
+
+    @property
+    def replicas(self) -> int: ...
+
+    def endpoints(self) -> list[tuple[str, str]]: ...
+
+    async def scale_to(self, replicas: int) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +64,7 @@ class Tick:
 
 
 class ScalingLoop:
-    def __init__(self, cluster: ElasticCluster, settings: LoopSettings, exporter: ScalerExporter) -> None:
+    def __init__(self, cluster: Scalable, settings: LoopSettings, exporter: ScalerExporter) -> None:
         self.cluster = cluster
         self.settings = settings
         self.exporter = exporter
@@ -119,4 +130,4 @@ class ScalingLoop:
         self.ticks.append(Tick(now, current, demand, served, forecast, chosen.replicas, shed, chosen.reason))
 
 
-__all__ = ["LoopSettings", "ScalingLoop", "Tick"]
+__all__ = ["LoopSettings", "Scalable", "ScalingLoop", "Tick"]
