@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import math
 import sys
 from collections.abc import Awaitable
+from dataclasses import asdict
+from pathlib import Path
 
 from harness.autoscale.elastic import ElasticCluster
 from harness.autoscale.exporter import ScalerExporter
@@ -25,6 +28,7 @@ def add_autoscale_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--horizon", type=float, default=10.0, help="look-ahead seconds")
     parser.add_argument("--season", type=float, help="the load's period in seconds, for Holt-Winters")
     parser.add_argument("--up-window", type=float, default=0.0, help="scale-up stabilisation seconds")
+    parser.add_argument("--timeline", type=Path, help="write every tick of the loop here (JSON) on exit")
     parser.add_argument("--down-window", type=float, default=30.0, help="scale-down stabilisation seconds")
 
 
@@ -51,6 +55,13 @@ async def autoscale_until_stopped(
     finally:
         stop.set()
         await runner
+        if args.timeline is not None:
+            args.timeline.write_text(json.dumps({
+                "strategy": args.autoscale,
+                "interval_s": args.interval,
+                "horizon_s": args.horizon,
+                "ticks": [asdict(t) for t in loop.ticks],
+            }))  # fmt: skip
 
 
 __all__ = ["add_autoscale_arguments", "autoscale_until_stopped", "loop_settings"]

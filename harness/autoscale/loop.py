@@ -58,6 +58,7 @@ class Tick:
     demand: float | None
     capacity: float | None  # concurrent calls the running replicas serve at target utilisation
     forecast: float | None
+    at_horizon: float | None  # the point forecast for now + horizon, scored against what came
     recommended: int
     shed: float | None
     reason: str
@@ -113,7 +114,7 @@ class ScalingLoop:
     def _hold(self, now: float, current: int, reason: str) -> None:
         log.warning("%s", reason)
         self.exporter.hold(current)
-        self.ticks.append(Tick(now, current, None, None, None, current, None, reason))
+        self.ticks.append(Tick(now, current, None, None, None, None, current, None, reason))
 
     def _record(
         self,
@@ -125,9 +126,21 @@ class ScalingLoop:
         chosen: Recommendation,
         shed: float,
     ) -> None:
-        forecast = next((r.forecast for r in recs if r.strategy == "predictive"), None)
+        ahead = next(r for r in recs if r.strategy == "predictive")
         served = current * capacity * self.settings.policy.target_utilisation
-        self.ticks.append(Tick(now, current, demand, served, forecast, chosen.replicas, shed, chosen.reason))
+        self.ticks.append(
+            Tick(
+                now,
+                current,
+                demand,
+                served,
+                ahead.forecast,
+                ahead.at_horizon,
+                chosen.replicas,
+                shed,
+                chosen.reason,
+            )
+        )
 
 
 __all__ = ["LoopSettings", "Scalable", "ScalingLoop", "Tick"]

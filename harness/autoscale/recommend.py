@@ -62,6 +62,7 @@ class Recommendation:
     replicas: int
     reason: str
     forecast: float | None = None  # the demand the count was sized for, when forecast
+    at_horizon: float | None = None  # the point forecast for the last step of the horizon (for MAPE)
 
 
 def reactive(current: int, demand: float, capacity: float, policy: Policy) -> Recommendation:
@@ -107,7 +108,9 @@ def predictive(current: int, history: Sequence[float], capacity: float, policy: 
         return Recommendation("predictive", keep, f"keeping {keep}: the forecast is not a number")
     per_replica = capacity * policy.target_utilisation
     desired = policy.bounds.clamp(max(1, math.ceil(peak / per_replica - 1e-9)))
-    return Recommendation("predictive", desired, f"{method}: peak demand {peak:.1f} within the horizon", peak)
+    return Recommendation(
+        "predictive", desired, f"{method}: peak demand {peak:.1f} within the horizon", peak, ahead[-1]
+    )
 
 
 def recommend(

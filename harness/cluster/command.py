@@ -34,6 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="fake: a fake OpenAI-compatible provider (no key needed); env: your own provider variables",
     )
     up.add_argument("--fake-latency-ms", type=int, default=200, help="the fake provider's latency")
+    up.add_argument("--port", type=int, help="HAProxy's port (default: a free one)")
     up.add_argument("--drain-timeout", type=float, default=30.0, help="ZEN_DRAIN_TIMEOUT_S of each instance")
     from harness.autoscale.command import add_autoscale_arguments
 
@@ -82,6 +83,7 @@ async def _up(args: argparse.Namespace) -> None:
                 redis_url=redis.url,
                 workdir=workdir,
                 drain_timeout_s=args.drain_timeout,
+                port=args.port,
             )
             await cluster.start()
             _announce(cluster, redis.url, fake is not None)
