@@ -17,8 +17,10 @@ from harness.autoscale.errors import ForecastError
 
 @dataclass(frozen=True, slots=True)
 class Smoothing:
-    level: float = 0.5
-    trend: float = 0.3
+    # Damped on purpose: the demand signal is a once-a-second count of calls in flight, noisy
+    # at small numbers; a livelier trend term extrapolates that noise across the horizon.
+    level: float = 0.3
+    trend: float = 0.1
     season: float = 0.3
 
     def __post_init__(self) -> None:
