@@ -23,6 +23,7 @@ _KINDS: dict[str, str] = {
     "test_suite": "harness.gates.metrics.test_suite",
     "coverage": "harness.gates.metrics.coverage",
     "routing": "harness.gates.metrics.routing",
+    "scaling": "harness.gates.metrics.scaling",
 }
 
 MeasureFn = Callable[[Any, MeasureContext], Measurement]
