@@ -4,13 +4,15 @@ One tool, ``chat``, that posts the prompt to the OpenAI-compatible provider at
 ``CUSTOM_API_URL`` (the fake, in the benchmark) with one shared ``httpx.AsyncClient``
 and returns the answer in zen's reply shape. No admission, deadline, breaker, retry,
 conversation store, validation or observability: the SDK's own ceiling for one provider
-hop, which zen_server's figures are divided by. Run: ``python bare_sdk_server.py`` (stdio).
+hop, which zen_server's figures are divided by. Run: ``python bare_sdk_server.py`` (stdio)
+or ``python bare_sdk_server.py --http PORT``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import uuid
 from typing import Any
 
@@ -54,4 +56,7 @@ async def chat(
 
 
 if __name__ == "__main__":
-    server.run()
+    if len(sys.argv) == 3 and sys.argv[1] == "--http":  # streamable HTTP at 127.0.0.1:PORT/mcp
+        server.run("streamable-http", host="127.0.0.1", port=int(sys.argv[2]))
+    else:
+        server.run()

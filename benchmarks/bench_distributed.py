@@ -11,8 +11,9 @@ under a fresh ``bench-<uuid>:`` prefix that is deleted at the end. Rows:
 2. calls/s at zero provider latency, distributed vs in-memory, in the same run (rounds
    alternate so machine noise hits both), through ``build_app`` and the real fake provider;
 3. 100 concurrent continuations of one thread spread over 2 ``zen-server`` processes on one
-   Redis, through the MCP SDK over HTTP, 20 runs: exactly 100 exchanges stored each time,
-   checked in Redis (turn list, idempotency set, every prompt's marker once);
+   Redis, through the MCP SDK over HTTP, 20 runs (after one warm-up call per process):
+   exactly 100 exchanges stored each time, checked in Redis (turn list, idempotency set,
+   every prompt's marker once); acknowledged turns lost or duplicated are counted apart;
 4. server RSS over a soak in distributed mode (threads live in Redis): growth after warm-up.
 Targets are the issue's; exit status 0 when every row with a target passes.
 """
@@ -223,7 +224,8 @@ def server_env(fake: FakeServer, prefix: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ZEN_", "OPENAI", "GEMINI"))}
     env.update(
         CUSTOM_API_URL=fake.openai_base_url, CUSTOM_API_KEY="bench", CUSTOM_MODEL_NAME="llama3.2",
-        LOG_LEVEL="ERROR", DISTRIBUTED_MODE="true", REDIS_URL=REDIS_URL, ZEN_REDIS_PREFIX=prefix,
+        LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "ERROR"),  # INFO shows store_unavailable events
+        DISTRIBUTED_MODE="true", REDIS_URL=REDIS_URL, ZEN_REDIS_PREFIX=prefix,
         MAX_CONVERSATION_TURNS="1000", ZEN_SESSION_MAX_IN_FLIGHT="200", MAX_CONCURRENT_REQUESTS="200",
     )  # fmt: skip
     return env
@@ -258,45 +260,62 @@ async def concurrent_continuations(runs: int = 20, calls: int = 100) -> None:
     raw = aioredis.Redis.from_url(REDIS_URL)
     exact = lost = duplicated = unacked_total = 0
     details: list[str] = []
+    failures: dict[str, int] = {}
     try:
-        async with mcp_client(servers[0][1]) as first, mcp_client(servers[1][1]) as second:
-            for run in range(runs):
-                opened = await chat_over_mcp(first, f"run {run} opens")
-                thread = opened["continuation_offer"]["continuation_id"]
-                markers = [f"MK{run:02d}x{i:03d}Q" for i in range(calls)]
-                results = await asyncio.gather(
-                    *(
-                        chat_over_mcp((first, second)[i % 2], f"turn [{m}]", thread)
-                        for i, m in enumerate(markers)
-                    ),
-                    return_exceptions=True,
-                )
-                failed = [r for r in results if isinstance(r, BaseException)]
-                # Answered without a continuation offer: the server said it could not store it.
-                unacknowledged = {
-                    m for m, r in zip(markers, results, strict=True)
-                    if not isinstance(r, BaseException) and not r.get("continuation_offer")
-                }  # fmt: skip
-                unacked_total += len(unacknowledged)
-                tag = "{" + thread + "}"
-                blobs = await raw.lrange(f"{prefix}turns:{tag}", 0, -1)
-                ids = await raw.scard(f"{prefix}turn_ids:{tag}")
-                users = [json.loads(b)["content"] for b in blobs if json.loads(b)["role"] == "user"]
-                seen = {m: sum(m in u for u in users) for m in markers}
-                ok = (
-                    not failed
-                    and len(blobs) == 2 + 2 * calls
-                    and ids == len(blobs)
-                    and set(seen.values()) == {1}
-                )
-                exact += ok
-                lost += sum(1 for m in markers if m not in unacknowledged and seen[m] == 0)
-                duplicated += sum(1 for m in markers if seen[m] > 1)
-                if not ok and len(details) < 3:
-                    details.append(
-                        f"run {run}: {len(failed)} failed, {len(blobs)} turns, {ids} ids, "
-                        f"counts {set(seen.values())}"
+        for _, base in servers:  # one call each first: a fresh process's first burst pays its warm-up
+            async with mcp_client(base) as client:
+                await chat_over_mcp(client, "warm-up")
+        for run in range(runs):
+            # Fresh sessions each run: a transport failure costs one run, not the rest.
+            try:
+                async with mcp_client(servers[0][1]) as first, mcp_client(servers[1][1]) as second:
+                    opened = await chat_over_mcp(first, f"run {run} opens")
+                    thread = opened["continuation_offer"]["continuation_id"]
+                    markers = [f"MK{run:02d}x{i:03d}Q" for i in range(calls)]
+                    results = await asyncio.gather(
+                        *(
+                            chat_over_mcp((first, second)[i % 2], f"turn [{m}]", thread)
+                            for i, m in enumerate(markers)
+                        ),
+                        return_exceptions=True,
                     )
+                    failed = [r for r in results if isinstance(r, BaseException)]
+                    # Answered without a continuation offer: the server said it could not store it.
+                    unacknowledged = {
+                            m for m, r in zip(markers, results, strict=True)
+                            if not isinstance(r, BaseException) and not r.get("continuation_offer")
+                        }  # fmt: skip
+                    unacked_total += len(unacknowledged)
+                    tag = "{" + thread + "}"
+                    blobs = await raw.lrange(f"{prefix}turns:{tag}", 0, -1)
+                    ids = await raw.scard(f"{prefix}turn_ids:{tag}")
+                    users = [json.loads(b)["content"] for b in blobs if json.loads(b)["role"] == "user"]
+                    seen = {m: sum(m in u for u in users) for m in markers}
+                    ok = (
+                        not failed
+                        and len(blobs) == 2 + 2 * calls
+                        and ids == len(blobs)
+                        and set(seen.values()) == {1}
+                    )
+                    exact += ok
+                    acknowledged = {
+                            m for m, r in zip(markers, results, strict=True)
+                            if not isinstance(r, BaseException) and r.get("continuation_offer")
+                        }  # fmt: skip
+                    lost += sum(1 for m in acknowledged if seen[m] == 0)
+                    for error in failed:
+                        reason = str(error).split(";")[0][:120]
+                        failures[reason] = failures.get(reason, 0) + 1
+                    duplicated += sum(1 for m in markers if seen[m] > 1)
+                    if not ok and len(details) < 3:
+                        details.append(
+                            f"run {run}: {len(failed)} failed, {len(blobs)} turns, {ids} ids, "
+                            f"counts {set(seen.values())}"
+                        )
+            except Exception as exc:  # the session itself broke (not a tool error)
+                reason = f"session failed: {type(exc).__name__}"
+                failures[reason] = failures.get(reason, 0) + 1
+                details.append(f"run {run}: {reason}")
     finally:
         await raw.aclose()
         for process, _ in servers:
@@ -307,7 +326,9 @@ async def concurrent_continuations(runs: int = 20, calls: int = 100) -> None:
         f"{calls} concurrent continuations of one thread over 2 server processes, {runs} runs",
         "every run: exactly 100 exchanges stored, none lost or duplicated (checked in Redis)",
         f"{exact}/{runs} runs exact; acknowledged turns lost {lost}, duplicated {duplicated}; "
-        f"answered unstored (no offer) {unacked_total}" + (f"; {'; '.join(details)}" if details else ""),
+        f"answered unstored (no offer) {unacked_total}; failed calls {sum(failures.values())}"
+        + (f" {failures}" if failures else "")
+        + (f"; {'; '.join(details)}" if details else ""),
         exact == runs,
     )
 
@@ -365,12 +386,15 @@ async def cleanup() -> None:
         await client.aclose()
 
 
-async def main_async(soak_s: float, runs: int) -> None:
+async def main_async(soak_s: float, runs: int, only: str | None) -> None:
     try:
-        await store_overhead()
-        await throughput_ratio()
-        await concurrent_continuations(runs=runs)
-        if soak_s > 0:
+        if only in (None, "overhead"):
+            await store_overhead()
+        if only in (None, "throughput"):
+            await throughput_ratio()
+        if only in (None, "continuations"):
+            await concurrent_continuations(runs=runs)
+        if only in (None, "soak") and soak_s > 0:
             await soak(soak_s)
     finally:
         await cleanup()
@@ -380,9 +404,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--soak-s", type=float, default=300.0, help="soak length (0: skip)")
     parser.add_argument("--runs", type=int, default=20, help="runs of the 100-continuation check")
+    parser.add_argument("--only", choices=("overhead", "throughput", "continuations", "soak"))
     args = parser.parse_args()
     started = time.monotonic()
-    asyncio.run(main_async(args.soak_s, args.runs))
+    asyncio.run(main_async(args.soak_s, args.runs, args.only))
     print()
     for check, target, measured, ok in ROWS:
         verdict = "info" if ok is None else ("PASS" if ok else "FAIL")

@@ -1,8 +1,11 @@
 """The chaos / load / leak harness: fault injection (Toxiproxy API), scenarios, gates.
 
-Public names are re-exported here; import them from ``harness``.
+Public names are re-exported here; import them from ``harness``. Its dependencies are the
+``harness`` extra (``pip install 'zen-hardened[harness]'``); the server's own install lacks
+them, and importing the harness then says which extra to install.
 """
 
+import harness._requirements  # noqa: F401 -- first: says which extra to install when one is missing
 from harness.errors import (
     HarnessError,
     ProxyConfigError,

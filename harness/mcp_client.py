@@ -47,7 +47,7 @@ __all__ = [
 
 # What the SDK raises when the server answered 404 for the session id (server-side text,
 # or the SDK's own stand-in when the 404 carried no JSON-RPC body).
-SESSION_GONE_MESSAGES = frozenset({"Session not found", "Session terminated"})
+SESSION_GONE_MESSAGES = ("Session not found", "Session terminated")
 
 OutcomeKind = Literal["ok", "tool_error", "protocol_error", "timeout", "transport_error"]
 FAILURE_KINDS: frozenset[str] = frozenset({"tool_error", "protocol_error", "timeout", "transport_error"})
@@ -176,7 +176,7 @@ class McpClient:
         except TimeoutError:
             return done("timeout", error=f"no answer within {timeout_s:g}s")
         except MCPError as exc:
-            if str(exc) in SESSION_GONE_MESSAGES:
+            if str(exc).startswith(SESSION_GONE_MESSAGES):
                 return done("transport_error", error=f"session gone: {exc}", gone=True)
             if exc.code == mcp_types.CONNECTION_CLOSED:
                 return done("transport_error", error=str(exc) or "connection closed")

@@ -65,9 +65,7 @@ async def run_stdio(app: ZenApp) -> None:
 async def run_http(app: ZenApp, host: str, port: int) -> None:
     server = build_mcp_server(ZenAppBackend(app))
     settings = app.settings
-    asgi = build_http_app(
-        server, settings, host=host, extra_routes=app.ops_routes(), draining=lambda: app.drain.draining
-    )
+    asgi = build_http_app(server, settings, host=host, extra_routes=app.ops_routes(), drain=app.drain)
     await app.start(transport="http", host=host, port=port)
     try:
         await serve_http(

@@ -19,6 +19,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
+from zen_server.deployment_keys import key_variables
 from zen_server.errors import ConfigurationError
 from zen_server.provider_table import PROVIDERS, setting_value
 
@@ -174,7 +175,7 @@ class Settings(BaseSettings):
     # SIGTERM (or stdin EOF): how long in-flight calls may take to finish before the exit.
     zen_drain_timeout_s: float = Field(default=30.0, ge=0)
     zen_redis_prefix: str = Field(default="zen:", min_length=1, max_length=64)
-    zen_redis_op_timeout_s: float = Field(default=0.5, gt=0, le=30)  # each Redis operation, per attempt
+    zen_redis_op_timeout_s: float = Field(default=1.0, gt=0, le=30)  # each Redis operation, per attempt
     zen_redis_max_connections: int = Field(default=64, ge=1)
     zen_store_max_turn_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)  # Redis store: one turn
     zen_store_max_thread_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)  # Redis store: one thread
@@ -313,9 +314,6 @@ class Settings(BaseSettings):
         """The keys the deployments file names by variable: secrets as much as the others."""
         if self.zen_deployments is None:
             return ()
-        # Imported here: the routing package sits above config in the package tower.
-        from zen_server.providers.routing.deployments import key_variables
-
         return tuple(
             v for name in key_variables(self.zen_deployments) if (v := os.environ.get(name, "").strip())
         )

@@ -223,17 +223,11 @@ class ToolExecutor:
                     )
         # The client sees the rendered text; continuation_id names the thread actually written.
         thread_id = recorded.thread_id if recorded is not None else raw.continuation_id
-        metadata = raw.metadata
         answered = raw.model_response
         if answered is not None and answered.deployment is not None:  # routed (ZEN_DEPLOYMENTS)
-            metadata = {**metadata, "deployment_used": answered.deployment, "region_used": answered.region}
-        return replace(
-            raw,
-            content=self._render(raw, recorded),
-            continuation_id=thread_id,
-            exchange=None,
-            metadata=metadata,
-        )
+            routed = {"deployment_used": answered.deployment, "region_used": answered.region}
+            raw = replace(raw, metadata={**raw.metadata, **routed})
+        return replace(raw, content=self._render(raw, recorded), continuation_id=thread_id, exchange=None)
 
     def _emit(self, event: ToolCallStarted | ToolCallFinished) -> None:
         try:

@@ -129,7 +129,7 @@ def build_app(settings: Settings) -> ZenApp:
     drain = Drain(admission, timeout_s=settings.zen_drain_timeout_s)
     files = FileAccess.from_settings(settings)
     executor = ToolExecutor(registry, conversation, models, catalog, drain, settings, hub, files=files)
-    hub.watch_caches(watched_caches(models, files))
+    hub.watch_caches(watched_caches(models, files.content_cache))
     return ZenApp(
         settings=settings,
         hub=hub,

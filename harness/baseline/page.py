@@ -71,16 +71,18 @@ def page(out: Path, label: str, commands: Mapping[str, str], made: Mapping[str, 
         "",
         *metrics_rows(phases),
         "",
-        '"not measured" says why: a measurement that needs the server over HTTP (its /metrics,',
-        "one process to sample) has no form for a stdio-only server, and is never guessed.",
+        '"not measured" says why; a figure with no form for a stdio-only server is never guessed.',
+        "Timing figures depend on the machine and its load: compare the two columns, not runs.",
         "",
     ]
     for _command, before, after in phases:
         if before and after:
-            lines += [f"### {after.get('phase', '')}", "", gates_table(before, after, label), ""]
+            title = f"## {after.get('phase', '')} gates, before/after"
+            lines += [title, "", gates_table(before, after, label, heading=False), ""]
     chaos_after = _read(out / "chaos" / "summary.json")
     chaos_before = _read(out / "chaos" / f"baseline-{name}" / "summary.json")
     if chaos_after:
-        lines += ["## Chaos scenarios", "", chaos_table(chaos_before, chaos_after, label), ""]
+        table = chaos_table(chaos_before, chaos_after, label, heading=False)
+        lines += ["## Chaos scenarios, before/after", "", table, ""]
     lines += ["## Commands", ""] + [f"- {what}: `{command}`" for what, command in commands.items()]
     return "\n".join(lines) + "\n"

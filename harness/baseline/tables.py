@@ -24,14 +24,15 @@ def _chaos_cell(summary: Mapping[str, Any], name: str) -> str:
     return "not run"
 
 
-def chaos_table(before: Mapping[str, Any], after: Mapping[str, Any], before_label: str) -> str:
+def chaos_table(
+    before: Mapping[str, Any], after: Mapping[str, Any], before_label: str, *, heading: bool = True
+) -> str:
     """Markdown: one row per scenario, the baseline's outcome (before) and zen_server's (after)."""
     names = [row["name"] for row in after.get("scenarios", [])]
     names += [row["name"] for row in before.get("scenarios", []) if row["name"] not in names]
     names += [row["name"] for row in before.get("not_applicable", []) if row["name"] not in names]
-    lines = [
-        "## Before/after: the same scenarios, same run, same machine",
-        "",
+    lines = ["## Before/after: the same scenarios, same run, same machine", ""] if heading else []
+    lines += [
         f"| scenario | before: {before_label} | after: zen_server |",
         "| --- | --- | --- |",
     ]
@@ -55,12 +56,13 @@ def _gate_cell(row: Mapping[str, Any] | None) -> str:
     return f"{_fmt(row['measured'], row.get('unit', ''))} ({mark})"
 
 
-def gates_table(before: Mapping[str, Any], after: Mapping[str, Any], before_label: str) -> str:
+def gates_table(
+    before: Mapping[str, Any], after: Mapping[str, Any], before_label: str, *, heading: bool = True
+) -> str:
     """Markdown: one row per gate, the baseline's figure (before) and zen_server's (after)."""
     old = {row["metric"]: row for row in before.get("gates", [])}
-    lines = [
-        "## Before/after: the same gates, same run, same machine",
-        "",
+    lines = ["## Before/after: the same gates, same run, same machine", ""] if heading else []
+    lines += [
         f"| metric | target | before: {before_label} | after: zen_server |",
         "| --- | --- | --- | --- |",
     ]

@@ -18,7 +18,7 @@ import anyio
 
 from harness.baseline import registry
 from harness.baseline.errors import BaselineError, BaselineStartError
-from harness.baseline.profiles import ProviderWire, profile_named
+from harness.baseline.profiles import ProviderWire, profile_named, scrubbed_environ
 from harness.baseline.registry import Baseline
 from harness.chaos.scenario import Scenario
 from harness.mcp_client import McpClient, StdioEndpoint
@@ -89,8 +89,9 @@ async def _list_tools(baseline: Baseline, log: str) -> list[str]:
     endpoint = StdioEndpoint(
         baseline.command[0],
         tuple(baseline.command[1:]),
-        env={**fixed, **START_CHECK_ENV},
+        env=scrubbed_environ() | fixed | START_CHECK_ENV,
         cwd=str(baseline.workdir),
+        inherit_env=False,
         stderr_path=log,
     )
     with anyio.fail_after(START_TIMEOUT_S):

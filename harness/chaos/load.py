@@ -156,7 +156,10 @@ class LoadGenerator:
         timeout = self._spec.call_timeout_s
         self._rec.in_flight += 1
         try:
-            outcome = await self._pool.slot_for(worker).call(
+            # spread_turns: each turn of a thread on the next session (next instance, with a
+            # cluster reached directly), so every continuation crosses an instance boundary.
+            slot = worker + (thread.turns if self._spec.spread_turns else 0)
+            outcome = await self._pool.slot_for(slot).call(
                 tool.name, self._arguments(tool, thread, marker), timeout_s=timeout
             )
         finally:

@@ -45,6 +45,9 @@ class TargetSpec(_Strict):
     # kind 'cluster': this many zen_server instances in distributed mode behind HAProxy.
     instances: int = Field(default=3, ge=1, le=8)
     drain_timeout_s: float = Field(default=10.0, ge=0, le=120)  # cluster: each instance's drain bound
+    # cluster: sessions go through HAProxy ("balancer"), or straight to the instances in
+    # turn ("direct": session i on instance i mod N), to place turns on chosen instances.
+    route: Literal["balancer", "direct"] = "balancer"
     command: list[str] | None = None
     url: str | None = None
     env: dict[str, str] = Field(default_factory=dict)
@@ -115,6 +118,8 @@ class LoadSpec(_Strict):
     # (as an MCP client that re-initialises would) instead of failing at once. 0 keeps
     # "the server is down" visible as fast failures (server-restart); a cluster sets it.
     session_wait_s: float = Field(default=0.0, ge=0, le=60)
+    # Each turn of a thread goes out on the next session rather than the thread's own.
+    spread_turns: bool = False
 
 
 class RedisSpec(_Strict):

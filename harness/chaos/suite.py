@@ -23,6 +23,7 @@ from harness.chaos.errors import ScenarioError
 from harness.chaos.live import RichRunView, print_verdicts
 from harness.chaos.loader import load_scenario, scenario_files
 from harness.chaos.plots import plot_run
+from harness.chaos.prerequisites import missing_reason
 from harness.chaos.report_json import write_json
 from harness.chaos.report_md import scenario_markdown, summary_markdown
 from harness.chaos.runner import RunOptions, ScenarioResult, run_scenario
@@ -66,8 +67,12 @@ class BaselinePlan:
 
 
 def load_all(
-    request: RunRequest, console: Console, on_baseline: BaselinePlan | None = None
+    request: RunRequest,
+    console: Console,
+    on_baseline: BaselinePlan | None = None,
+    unavailable: list[NotApplicable] | None = None,
 ) -> list[tuple[Path, Scenario]] | None:
+    """Every scenario file, validated; those this machine cannot run go to ``unavailable``."""
     loaded: list[tuple[Path, Scenario]] = []
     problems: list[str] = []
     files = scenario_files(request.paths)
@@ -93,6 +98,10 @@ def load_all(
                 continue
             on_baseline.notes[scenario.name] = planned.notes
             scenario = scenario.model_copy(update={"target": TargetSpec.model_validate(planned.override)})
+        reason = missing_reason(scenario)
+        if reason is not None and unavailable is not None:
+            unavailable.append(NotApplicable(scenario.name, reason))
+            continue
         loaded.append((file, scenario))
     for problem in problems:
         console.print(problem, markup=False, highlight=False, soft_wrap=True)
@@ -117,12 +126,13 @@ def write_summary(
     made: dict[str, Any] | None = None,
     target: str = "zen_server",
     on_baseline: BaselinePlan | None = None,
+    unavailable: list[NotApplicable] | None = None,
 ) -> None:
     """``summary.md`` / ``summary.json``: every scenario's outcome, the target, and the stamp
     (commit, machine) that ``zen-harness reference`` requires before publishing a run."""
     reports.mkdir(parents=True, exist_ok=True)
     made = made if made is not None else stamp(Path.cwd())
-    skipped = on_baseline.not_applicable if on_baseline is not None else []
+    skipped = (on_baseline.not_applicable if on_baseline is not None else []) + (unavailable or [])
     notes = on_baseline.notes if on_baseline is not None else {}
     text = summary_markdown(results, made, target) + not_applicable_markdown(skipped, notes)
     (reports / "summary.md").write_text(text, encoding="utf-8")
@@ -149,7 +159,8 @@ def _target_text(override: dict[str, Any] | None) -> str:
 
 
 def not_applicable_markdown(skipped: list[NotApplicable], notes: dict[str, list[str]]) -> str:
-    """The summary's section on a baseline: scenarios not applicable, settings it lacks."""
+    """Scenarios not run (not applicable to a baseline, or a program this machine lacks) and
+    the settings a baseline does not read."""
     lines: list[str] = []
     if skipped:
         lines += ["", "## Not applicable to this target", "", "| scenario | why |", "| --- | --- |"]
@@ -203,7 +214,8 @@ def run_files(request: RunRequest, console: Console | None = None) -> int:
     except HarnessError as exc:
         console.print(f"harness error: {exc}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_HARNESS
-    loaded = load_all(request, console, on_baseline)
+    unavailable: list[NotApplicable] = []
+    loaded = load_all(request, console, on_baseline, unavailable)
     if loaded is None:
         return EXIT_INVALID
     if request.check_only:
@@ -229,12 +241,13 @@ def run_files(request: RunRequest, console: Console | None = None) -> int:
             "interrupted: the running scenario's rollbacks have run; partial results are not written"
         )
         if results:
-            write_summary(results, request.reports, target=target, on_baseline=on_baseline)
+            write_summary(
+                results, request.reports, target=target, on_baseline=on_baseline, unavailable=unavailable
+            )
         return EXIT_INTERRUPTED
-    write_summary(results, request.reports, target=target, on_baseline=on_baseline)
-    if on_baseline is not None:
-        for skipped in on_baseline.not_applicable:
-            console.print(f"N/A {skipped.name}: {skipped.reason}", markup=False, highlight=False)
+    write_summary(results, request.reports, target=target, on_baseline=on_baseline, unavailable=unavailable)
+    for skipped in (on_baseline.not_applicable if on_baseline is not None else []) + unavailable:
+        console.print(f"N/A {skipped.name}: {skipped.reason}", markup=False, highlight=False)
     print_verdicts(console, results)
     console.print(f"reports in {request.reports}/ (summary.md)")
     return EXIT_OK if all(r.passed for r in results) else EXIT_RED

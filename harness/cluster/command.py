@@ -57,22 +57,22 @@ async def _up(args: argparse.Namespace) -> None:
     from harness.chaos.environment.redis_server import RedisServer
     from harness.cluster.cluster import Cluster
     from harness.cluster.haproxy import haproxy_executable
+    from harness.launcher import server_environment
 
     haproxy_executable()  # say what to install before starting anything
     with tempfile.TemporaryDirectory(prefix="zen-cluster-") as tmp:
         workdir = Path(tmp)
-        env = dict(os.environ)
+        env = dict(os.environ)  # --providers env: your own keys, on purpose
         fake: FakeServer | None = None
         if args.providers == "fake":
             fake = FakeServer("openai", seed=1).start()
             fake.control.set_default({"latency": {"fixed_ms": args.fake_latency_ms}})
-            env.update(
-                {
-                    "CUSTOM_API_URL": fake.openai_base_url,
-                    "CUSTOM_API_KEY": "fake",
-                    "CUSTOM_MODEL_NAME": FAKE_MODEL,
-                }
-            )
+            wiring = {
+                "CUSTOM_API_URL": fake.openai_base_url,
+                "CUSTOM_API_KEY": "fake",
+                "CUSTOM_MODEL_NAME": FAKE_MODEL,
+            }
+            env = server_environment(wiring)  # no real provider key next to the fake
         redis = RedisServer(workdir)
         cluster: Cluster | None = None
         try:

@@ -44,7 +44,10 @@ def render_config(
     *, bind: str, servers: Sequence[Backend], stats_socket: str, check_interval_ms: int = 300
 ) -> str:
     """The HAProxy config for ``servers`` behind ``bind`` (host:port)."""
-    lines = "\n".join(f"    server {s.name} {s.host}:{s.port} check" for s in servers)
+    active = [f"    server {s.name} {s.host}:{s.port} check" for s in servers]
+    # The same instances again, unchecked: used only when every checked one is DOWN.
+    fail_open = [f"    server {s.name}-failopen {s.host}:{s.port} backup" for s in servers]
+    lines = "\n".join([*active, *fail_open])
     return Template(template_text()).substitute(
         bind=bind, servers=lines, stats_socket=stats_socket, check_interval_ms=check_interval_ms
     )
@@ -67,9 +70,9 @@ class HAProxy:
     ) -> None:
         self._dir = workdir.resolve()
         self.port = port
-        # HAProxy wants an absolute path, and a unix socket path has a ~100-byte limit.
+        # HAProxy wants an absolute path, and one of at most 97 bytes.
         self.socket_path = self._dir / "haproxy.sock"
-        if len(str(self.socket_path)) > 100:
+        if len(str(self.socket_path)) > 90:  # HAProxy allows 97 bytes
             self.socket_path = Path(tempfile.mkdtemp(prefix="zen-haproxy-")) / "haproxy.sock"
         self.config_path = self._dir / "haproxy.cfg"
         self.log_path = self._dir / "haproxy.log"

@@ -18,7 +18,7 @@ import anyio
 
 from harness.load.mix import ToolMixPlanner
 from harness.load.profile import MixSpec
-from harness.mcp_client import CallOutcome, Endpoint, HttpEndpoint, McpClient
+from harness.mcp_client import CallOutcome, Endpoint, HttpEndpoint, McpClient, StdioEndpoint
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -37,12 +37,47 @@ async def sessions(
     """``count`` initialised MCP sessions with the server at ``url`` (or a stdio endpoint:
     then each session is a server process of its own)."""
     endpoint = HttpEndpoint(url) if isinstance(url, str) else url
+    if isinstance(endpoint, StdioEndpoint):
+        async with _stdio_sessions(endpoint, count, init_timeout_s) as clients:
+            yield clients
+        return
     async with AsyncExitStack() as stack:
         clients = [
             await stack.enter_async_context(McpClient.connect(endpoint, init_timeout_s=init_timeout_s))
             for _ in range(count)
         ]
         yield clients
+
+
+@asynccontextmanager
+async def _stdio_sessions(
+    endpoint: StdioEndpoint, count: int, init_timeout_s: float
+) -> AsyncIterator[list[McpClient]]:
+    """``count`` stdio sessions started side by side: each is a server process whose start-up
+    (seconds for a big Python server) would otherwise add up. A task per session opens it,
+    holds it until the caller is done, and closes it in the task that opened it."""
+    clients: list[McpClient | None] = [None] * count
+    opened, done = anyio.Event(), anyio.Event()
+    remaining = count
+
+    async def hold(index: int) -> None:
+        nonlocal remaining
+        async with McpClient.connect(endpoint, init_timeout_s=init_timeout_s) as client:
+            clients[index] = client
+            remaining -= 1
+            if remaining == 0:
+                opened.set()
+            await done.wait()
+
+    async with anyio.create_task_group() as group:
+        for index in range(count):
+            group.start_soon(hold, index)
+        with anyio.fail_after(init_timeout_s + 5.0):
+            await opened.wait()
+        try:
+            yield [client for client in clients if client is not None]
+        finally:
+            done.set()
 
 
 async def burst(

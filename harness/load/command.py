@@ -10,6 +10,7 @@ import argparse
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 from harness.cli import Subcommand
 from harness.errors import HarnessError
@@ -55,8 +56,22 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"  {'PASS' if check.passed else 'FAIL'}  {check.name}: {check.measured} (target {check.target})"
         )
+    for cache, row in sorted(result.caches.items()):
+        print(f"  cache {cache}: {_figures(row)}")
+        for tool, counts in sorted(row.get("by_tool", {}).items()):
+            print(f"    asked by {tool}: hit rate {_percent(counts['hit_rate'])}")
     print(f"reports: {result.out_dir}/report.html, {result.out_dir}/locust_stats.csv")
     return 0 if result.passed else 1
+
+
+def _percent(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate:.1%}"
+
+
+def _figures(row: dict[str, Any]) -> str:
+    hits, misses = row.get("hits", 0), row.get("misses", 0)
+    text = f"hit rate {_percent(row.get('hit_rate'))} ({hits} hits, {misses} misses"
+    return text + (f", {row['joins']} single-flight joins)" if row.get("joins") else ")")
 
 
 SUBCOMMAND = Subcommand(

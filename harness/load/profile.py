@@ -55,6 +55,9 @@ class Profile(_Strict):
     call_timeout_s: float = Field(default=30.0, gt=0, le=600)
     provider: dict[str, Any] = Field(default_factory=lambda: {"latency": {"fixed_ms": 1000}})
     server_env: dict[str, str] = Field(default_factory=dict)
+    # Source files written to {workdir}/sources/module_<n>.py before the run (untouched
+    # since long ago, as a repository's files are), for tools that read files.
+    source_files: int = Field(default=0, ge=0, le=50)
     slo: SloSpec = Field(default_factory=SloSpec)
 
 

@@ -18,6 +18,9 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 from harness.launcher import (
     ZEN_HTTP_COMMAND,
@@ -27,6 +30,7 @@ from harness.launcher import (
     expand,
     without_real_providers,
 )
+from harness.load.cache_figures import scrape_cache_figures, write_sources
 from harness.load.errors import LoadError
 from harness.load.profile import Profile, load_profile
 from harness.load.summary import LoadSummary, SloCheck
@@ -45,6 +49,8 @@ class LoadRun:
     summary: LoadSummary
     checks: list[SloCheck] = field(default_factory=list)
     started_at: float = 0.0  # epoch seconds when Locust was launched (warm-up counts from here)
+    # Per cache (hits, misses, hit_rate...) from the server's /metrics at the end; HTTP runs only.
+    caches: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -85,6 +91,9 @@ def run_profile(
     summary_path = out_dir / "summary.json"
     summary_path.unlink(missing_ok=True)
     started_at = 0.0
+    caches: dict[str, dict[str, Any]] = {}
+    write_sources(out_dir / "sources", profile.source_files)
+    (out_dir / "cache.json").unlink(missing_ok=True)
     with FakeProviders(profile.provider) as fakes:
         server_env = fakes.env() | profile.server_env
         env = locust_environment(
@@ -111,10 +120,22 @@ def run_profile(
             ):
                 started_at = time.time()
                 exit_code = _run_locust(profile, server.url, out_dir, env, time_scale)
+                caches = _cache_figures(server.base_url, out_dir)
     if not summary_path.is_file():
         raise LoadError(f"Locust wrote no summary (exit {exit_code}); see {out_dir / 'locust.log'}")
     summary = LoadSummary(json.loads(summary_path.read_text()))
-    return LoadRun(profile, out_dir, exit_code, summary, summary.checks(profile.slo), started_at)
+    return LoadRun(profile, out_dir, exit_code, summary, summary.checks(profile.slo), started_at, caches)
+
+
+def _cache_figures(base_url: str, out_dir: Path) -> dict[str, dict[str, Any]]:
+    """The server's cache figures, kept in cache.json; none when it has no zen_cache_* series."""
+    try:
+        figures = scrape_cache_figures(base_url)
+    except httpx.HTTPError:
+        return {}  # another server under test (the upstream) has no such metrics, or none at all
+    if figures:
+        (out_dir / "cache.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return figures
 
 
 def locust_environment(settings: dict[str, str]) -> dict[str, str]:

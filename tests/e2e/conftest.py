@@ -62,6 +62,9 @@ def server_env(fake: FakeServer) -> dict[str, str]:
         "CUSTOM_MODEL_NAME": "llama3.2",
         "LOG_LEVEL": "WARNING",
         "ZEN_TOOL_DEADLINE_S": "30",
+        # A test that leaves a slow call behind must not hold the SIGTERM at teardown for
+        # the default 30 s drain (stop() waits 15 s); drain tests set their own.
+        "ZEN_DRAIN_TIMEOUT_S": "5",
     }
 
 

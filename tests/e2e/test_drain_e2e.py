@@ -99,7 +99,7 @@ def test_stdio_sigterm_refuses_new_calls_and_finishes_the_one_in_flight(
     process_env: Callable[..., dict[str, str]],
 ) -> None:
     fake.control.set_default({"latency": {"fixed_ms": 3000}})
-    process = start_stdio(zen_server_cmd, process_env(server_env))
+    process = start_stdio(zen_server_cmd, process_env({**server_env, "ZEN_DRAIN_TIMEOUT_S": "60"}))
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write(INITIALIZE + INITIALIZED + chat_call(2))
     process.stdin.flush()
@@ -142,7 +142,8 @@ def slow_http_server(
     base = f"http://127.0.0.1:{unused_port}"
     process = subprocess.Popen(
         [zen_server_cmd, "--transport", "http", "--port", str(unused_port)],
-        env=process_env(server_env),
+        # Longer than any wait here: the drain must end because the calls did, not the timeout.
+        env=process_env({**server_env, "ZEN_DRAIN_TIMEOUT_S": "60"}),
         stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=log,

@@ -134,7 +134,11 @@ async def test_an_image_of_the_environment_never_reaches_the_provider(connect: A
 
 def test_proc_self_fd_does_not_steal_the_stdio_channel(raw_stdio: RawStdio) -> None:
     raw_stdio.initialize()
-    arguments = {"prompt": "p", "working_directory_absolute_path": "/tmp", "model": "llama3.2"}
+    arguments: dict[str, object] = {
+        "prompt": "p",
+        "working_directory_absolute_path": "/tmp",
+        "model": "llama3.2",
+    }
     arguments["absolute_file_paths"] = ["/proc/self/fd"]
     params = {"name": "chat", "arguments": arguments}
     raw_stdio.send({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": params})

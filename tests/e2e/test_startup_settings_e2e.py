@@ -39,6 +39,29 @@ def test_a_bad_setting_exits_2_with_one_line_and_no_traceback(
     assert "Traceback" not in done.stderr and "Value error" not in done.stderr
 
 
+def test_a_bad_deployments_file_exits_2_naming_the_file_the_entry_and_the_field(
+    zen_server_cmd: str,
+    server_env: dict[str, str],
+    process_env: Callable[[dict[str, str]], dict[str, str]],
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "deployments.yaml"
+    path.write_text(
+        "deployments:\n"
+        "  - {name: eu-1, kind: openai, base_url: 'http://127.0.0.1:9', weight: 0, models: [gpt-5]}\n"
+    )
+    env = process_env({**server_env, "ZEN_DEPLOYMENTS": str(path)})
+    done = subprocess.run(
+        [zen_server_cmd], env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(
+        f"zen-server: configuration error: ZEN_DEPLOYMENTS: {path}: deployments[0] (eu-1): weight: "
+    ), lines[0]
+
+
 def test_with_no_provider_the_log_ready_and_dashboard_say_what_to_set(
     unused_port: int, tmp_path: Path, http_server: Callable[..., AbstractContextManager[Any]]
 ) -> None:

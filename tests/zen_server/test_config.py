@@ -71,7 +71,7 @@ def test_a_bad_value_is_one_clean_line_naming_the_variable_at_load_time(
 
 
 def test_log_level_is_case_insensitive() -> None:
-    assert Settings(log_level="debug").log_level == "DEBUG"  # type: ignore[arg-type]
+    assert Settings(log_level="debug").log_level == "DEBUG"
 
 
 def test_allowed_models_map_upstream_restriction_variables(monkeypatch: pytest.MonkeyPatch) -> None:

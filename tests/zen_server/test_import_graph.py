@@ -88,7 +88,8 @@ def test_the_tower_keeps_its_order() -> None:
     for depth, layer in enumerate(tower):
         above = graph[layer] & set(tower[:depth])
         assert not above, f"{layer} imports {sorted(above)}, which sit above it"
-    assert graph["config"] <= {"errors", "provider_table"}
+    assert graph["config"] <= {"errors", "provider_table", "deployment_keys"}
+    assert graph["deployment_keys"] == set()
 
 
 def test_the_cycle_finder_sees_a_cycle_it_is_shown() -> None:

@@ -34,7 +34,7 @@ def test_every_provider_key_is_a_secret_and_is_redacted() -> None:
     assert unknown == {"zen_auth_token", "zen_metrics_token", "jules_api_key"}, (
         "a secret setting nobody knows"
     )
-    values = {name: SecretStr(f"secret-{name}") for name in SECRET_FIELDS}
+    values: dict[str, Any] = {name: SecretStr(f"secret-{name}") for name in SECRET_FIELDS}
     assert set(Settings(**values).secrets()) == {f"secret-{name}" for name in SECRET_FIELDS}
 
 
@@ -84,7 +84,7 @@ VARIABLES = sorted({v.lower() for entry in PROVIDERS for v in entry.required_var
 def test_catalog_start_up_event_and_listmodels_agree_on_what_is_configured(
     chosen: dict[str, str | None],
 ) -> None:
-    values = {name: value for name, value in chosen.items() if value is not None}
+    values: dict[str, Any] = {name: value for name, value in chosen.items() if value is not None}
     settings_ = Settings(**values)
     catalog = ModelCatalog.from_settings(settings_)
     expected = [

@@ -7,8 +7,10 @@
 * ``single_flight``: identical concurrent provider calls sent once, the answer shared;
 * ``response_cache`` / ``redis_tier``: the opt-in response cache, memory then Redis;
 * ``caller``: the ModelCaller that puts single-flight and the response cache in front of
-  the gateway.
+  the gateway;
+* ``build``: all of it from settings, and the caches' rows for metrics and the dashboard.
 
-Sits beside ``files`` and ``providers`` in the import tower: it imports their types,
-and only ``server.py`` and ``files.access`` import it.
+``files`` imports ``file_cache``; the package imports ``providers``, ``observability``,
+``config`` and ``errors`` and never ``files`` or anything above it, so no package cycle.
+Only ``server.py`` builds the caches.
 """

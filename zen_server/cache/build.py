@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from zen_server.cache.caller import CachingModelCaller
+from zen_server.cache.file_cache import FileContentCache
 from zen_server.cache.redis_tier import RedisTier
 from zen_server.cache.response_cache import ResponseCache
 from zen_server.config import Settings
-from zen_server.files import FileAccess
 from zen_server.observability.cache_metrics import WatchedCache
 from zen_server.providers.gateway import ModelGateway
 
@@ -36,17 +36,18 @@ def build_model_caller(settings: Settings, gateway: ModelGateway) -> CachingMode
     )
 
 
-def watched_caches(models: CachingModelCaller, files: FileAccess) -> dict[str, WatchedCache]:
+def watched_caches(models: CachingModelCaller, content: FileContentCache | None) -> dict[str, WatchedCache]:
     """Every cache of one server by its metrics label (README "Caching" lists them)."""
     watched: dict[str, WatchedCache] = {}
-    content = files.content_cache
     if content is not None:
         watched["file_content"] = WatchedCache(content.stats, lambda: content.bytes)
     if models.flights is not None:
         watched["provider_single_flight"] = WatchedCache(models.flights.stats)
     cache = models.cache
     if cache is not None:
-        watched["response_memory"] = WatchedCache(cache.memory.stats, lambda: cache.memory.bytes)
+        watched["response_memory"] = WatchedCache(
+            cache.memory.stats, lambda: cache.memory.bytes, by_tool=lambda: models.by_tool
+        )
         shared = cache.shared
         if isinstance(shared, RedisTier):
             watched["response_redis"] = WatchedCache(shared.stats, errors=lambda: shared.errors)

@@ -8,6 +8,7 @@ tiers; the memory tier also keeps within its byte budget.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any, Protocol
 
@@ -25,28 +26,33 @@ def cacheable(response: ModelResponse) -> bool:
 
 
 def encode(response: ModelResponse) -> bytes:
-    document: dict[str, Any] = {
-        "text": response.text,
-        "provider": response.provider,
-        "model": response.model,
-        "usage": [response.usage.input_tokens, response.usage.output_tokens],
-        "finish_reason": response.finish_reason,
-        "fell_back_from": list(response.fell_back_from),
-    }
+    """Every field but ``cached`` as JSON, found by walking the dataclass (a new field is kept too)."""
+    document: dict[str, Any] = {}
+    for item in dataclasses.fields(response):
+        value = getattr(response, item.name)
+        if item.name == "cached":
+            continue
+        if isinstance(value, TokenUsage):
+            value = [value.input_tokens, value.output_tokens]
+        elif isinstance(value, tuple):
+            value = list(value)
+        document[item.name] = value
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def decode(data: bytes) -> ModelResponse:
-    document = json.loads(data)
-    input_tokens, output_tokens = document["usage"]
-    return ModelResponse(
-        text=str(document["text"]),
-        provider=str(document["provider"]),
-        model=str(document["model"]),
-        usage=TokenUsage(int(input_tokens), int(output_tokens)),
-        finish_reason=document["finish_reason"],
-        fell_back_from=tuple(str(p) for p in document["fell_back_from"]),
-    )
+    document: dict[str, Any] = json.loads(data)
+    input_tokens, output_tokens = document.pop("usage")
+    known = {item.name for item in dataclasses.fields(ModelResponse)}
+    values = {name: value for name, value in document.items() if name in known}
+    values["fell_back_from"] = tuple(str(p) for p in values.get("fell_back_from", ()))
+    return ModelResponse(usage=TokenUsage(int(input_tokens), int(output_tokens)), **values)
+
+
+def entry_size(data: bytes) -> int:
+    """Bytes an answer holds in memory: its text as a str (up to 4 bytes a character for
+    non-Latin text, so counted at twice the UTF-8 length) and the object around it."""
+    return 2 * len(data) + 300
 
 
 class SharedTier(Protocol):
@@ -63,24 +69,26 @@ class SharedTier(Protocol):
 
 class ResponseCache:
     def __init__(self, max_bytes: int, ttl_s: float, shared: SharedTier | None = None) -> None:
-        self.memory: ByteLRU[str, bytes] = ByteLRU(max_bytes, ttl_s=ttl_s)
+        # Decoded answers in memory (a hit parses nothing); Redis holds their JSON.
+        self.memory: ByteLRU[str, ModelResponse] = ByteLRU(max_bytes, ttl_s=ttl_s)
         self.shared = shared
         self.ttl_s = ttl_s
 
     async def get(self, key: str) -> ModelResponse | None:
-        data = self.memory.get(key)
-        if data is None and self.shared is not None:
+        found = self.memory.get(key)
+        if found is None and self.shared is not None:
             data = await self.shared.get(key)
             if data is not None:
-                self.memory.put(key, data, len(data))
-        return decode(data) if data is not None else None
+                found = decode(data)
+                self.memory.put(key, found, entry_size(data))
+        return found
 
     async def put(self, key: str, response: ModelResponse) -> bool:
         """Store ``response`` if it is complete; True when it was stored."""
         if not cacheable(response):
             return False
         data = encode(response)
-        self.memory.put(key, data, len(data))
+        self.memory.put(key, response, entry_size(data))
         if self.shared is not None:
             await self.shared.put(key, data)
         return True
@@ -90,4 +98,12 @@ class ResponseCache:
             await self.shared.aclose()
 
 
-__all__ = ["COMPLETE_FINISH_REASONS", "ResponseCache", "SharedTier", "cacheable", "decode", "encode"]
+__all__ = [
+    "COMPLETE_FINISH_REASONS",
+    "ResponseCache",
+    "SharedTier",
+    "cacheable",
+    "decode",
+    "encode",
+    "entry_size",
+]

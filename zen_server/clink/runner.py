@@ -27,9 +27,10 @@ import shutil
 import signal
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from zen_server.clink.config import CliClient, CliRole
 from zen_server.clink.environment import cli_environment
@@ -138,16 +139,17 @@ async def _communicate(
     client: CliClient, process: asyncio.subprocess.Process, prompt: str, timeout_s: float, limit: int
 ) -> tuple[str, str]:
     assert process.stdin is not None and process.stdout is not None and process.stderr is not None
-    work = asyncio.gather(
-        _feed(process.stdin, prompt.encode("utf-8")),
-        _read(process.stdout, limit, "stdout"),
-        _read(process.stderr, limit, "stderr"),
-        process.wait(),
-    )
+    # Tasks, not a bare gather: once one part fails the gather is done but the others run on,
+    # and a reader left running would race _settled's drain for the same pipe.
+    stdout = asyncio.ensure_future(_read(process.stdout, limit, "stdout"))
+    stderr = asyncio.ensure_future(_read(process.stderr, limit, "stderr"))
+    feed = asyncio.ensure_future(_feed(process.stdin, prompt.encode("utf-8")))
+    parts: list[asyncio.Future[Any]] = [feed, stdout, stderr, asyncio.ensure_future(process.wait())]
     try:
         async with asyncio.timeout(timeout_s):
-            _, out, err, _ = await work
+            await asyncio.gather(*parts)
     except TimeoutError:
+        await _cancel(parts)
         await _stop_group(process, gracefully=True)
         raise CliAgentError(
             f"CLI '{client.name}' did not finish within {timeout_s:.0f} s and was stopped with "
@@ -156,6 +158,7 @@ async def _communicate(
             cli=client.name,
         ) from None
     except _Overflow as exc:
+        await _cancel(parts)
         await _stop_group(process, gracefully=False)
         raise CliAgentError(
             f"CLI '{client.name}' wrote more than {limit:,} bytes to {exc.stream} and was stopped; "
@@ -163,15 +166,20 @@ async def _communicate(
             cli=client.name,
         ) from None
     except BaseException:  # cancelled (deadline, client) or anything unexpected: nothing survives
+        await _cancel(parts)
         await _stop_group(process, gracefully=False)
         raise
-    finally:
-        work.cancel()
-        with contextlib.suppress(BaseException):
-            await work
     # The CLI exited; anything it left behind in its group goes with it.
     _signal_group(process, signal.SIGKILL)
+    out, err = stdout.result(), stderr.result()
     return out.decode("utf-8", errors="replace"), err.decode("utf-8", errors="replace")
+
+
+async def _cancel(parts: Sequence[asyncio.Future[Any]]) -> None:
+    """Cancel what is still running of the exchange and wait until it has stopped."""
+    for part in parts:
+        part.cancel()
+    await asyncio.gather(*parts, return_exceptions=True)
 
 
 async def _feed(stdin: asyncio.StreamWriter, data: bytes) -> None:

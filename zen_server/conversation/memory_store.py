@@ -18,8 +18,6 @@ one event loop each operation is atomic without a lock.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
 import math
 import time
@@ -27,6 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Literal
 
+from zen_server.background import BackgroundLoop
 from zen_server.config import Settings
 from zen_server.conversation.sizing import state_bytes, thread_bytes, trim_process_heap, turn_bytes
 from zen_server.conversation.tombstones import TombstoneRing
@@ -72,13 +71,14 @@ class BoundedMemoryStore:
         self._ttl_s = ttl_s
         self._observer: Observer = observer or NullObserver()
         self._clock = clock
-        self._sweep_interval_s = sweep_interval_s
         self._entries: OrderedDict[str, _Entry] = OrderedDict()  # least recently used first
         self._tombstones = TombstoneRing(tombstone_limit)
         self._bytes = 0
         self._evictions = 0
         self._expirations = 0
-        self._sweeper: asyncio.Task[None] | None = None
+        self._sweeper = BackgroundLoop(
+            "zen-store-sweeper", self.sweep_expired, sweep_interval_s, delay_first=True
+        )
 
     @classmethod
     def from_settings(
@@ -151,11 +151,7 @@ class BoundedMemoryStore:
 
     async def aclose(self) -> None:
         """Stop the sweeper and drop every thread, so their memory can be reclaimed."""
-        task, self._sweeper = self._sweeper, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._sweeper.aclose()
         freed = self._bytes
         self._entries.clear()
         self._tombstones.clear()
@@ -167,8 +163,7 @@ class BoundedMemoryStore:
     # --- lifecycle and pressure -------------------------------------------------------
     def start(self) -> None:
         """Run the TTL sweeper in the background (idempotent); needs a running loop."""
-        if self._sweeper is None or self._sweeper.done():
-            self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
+        self._sweeper.start()
 
     def sweep_expired(self) -> int:
         """Remove every expired thread now; returns how many."""
@@ -272,11 +267,6 @@ class BoundedMemoryStore:
         self._observer.set_gauge("store_threads", float(len(self._entries)))
         self._observer.set_gauge("store_bytes", float(self._bytes))
         self._observer.set_gauge("store_tombstone_bytes", float(self._tombstones.nbytes))
-
-    async def _sweep_forever(self) -> None:
-        while True:
-            await asyncio.sleep(self._sweep_interval_s)
-            self.sweep_expired()
 
 
 def _expired(thread_id: str) -> ThreadExpiredError:

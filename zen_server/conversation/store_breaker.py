@@ -6,9 +6,14 @@ outage needs the opposite trade: open after a few consecutive failures so calls 
 microseconds rather than each waiting its own timeout, and probe again after a short pause
 (``open_s``, 1 s by default) so storing resumes within about a second of Redis returning.
 
-States: closed (calls pass) -> open after ``failures`` consecutive failures (calls refused
-at once) -> after ``open_s`` one probe is let through (half-open); its success closes the
-breaker, its failure re-opens it.
+States: closed (calls pass) -> open after ``failures`` consecutive failures spanning at
+least ``min_failing_s`` (calls refused at once) -> after ``open_s`` one probe is let through
+(half-open); its success closes the breaker, its failure re-opens it.
+
+Why the span: a burst of calls in a starved process (CPU, a flood of requests) times out
+together in one instant although Redis is fine, and the next calls succeed. A Redis that
+is really down keeps failing for longer than that: connection refused fails every call
+for as long as it lasts, and a slow Redis times out again on the retry.
 """
 
 from __future__ import annotations
@@ -23,12 +28,19 @@ STATE_GAUGE: dict[StoreBreakerState, float] = {"closed": 0.0, "half_open": 1.0, 
 
 class StoreBreaker:
     def __init__(
-        self, *, failures: int = 3, open_s: float = 1.0, clock: Callable[[], float] = time.monotonic
+        self,
+        *,
+        failures: int = 3,
+        open_s: float = 1.0,
+        min_failing_s: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if failures < 1 or open_s <= 0:
-            raise ValueError("failures and open_s must be positive")
+        if failures < 1 or open_s <= 0 or min_failing_s < 0:
+            raise ValueError("failures and open_s must be positive, min_failing_s not negative")
         self._failures_to_open = failures
         self._open_s = open_s
+        self._min_failing_s = min_failing_s
+        self._failing_since: float | None = None
         self._clock = clock
         self._consecutive = 0
         self._opened_at: float | None = None
@@ -59,13 +71,18 @@ class StoreBreaker:
 
     def record_success(self) -> None:
         self._consecutive = 0
+        self._failing_since = None
         self._opened_at = None
         self._probe_in_flight = False
 
     def record_failure(self) -> None:
+        now = self._clock()
         self._consecutive += 1
-        if self._probe_in_flight or self._consecutive >= self._failures_to_open:
-            self._opened_at = self._clock()
+        if self._failing_since is None:
+            self._failing_since = now
+        sustained = now - self._failing_since >= self._min_failing_s
+        if self._probe_in_flight or (self._consecutive >= self._failures_to_open and sustained):
+            self._opened_at = now
         self._probe_in_flight = False
 
     def release(self) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import anyio
@@ -29,6 +29,7 @@ from zen_server.mcp.http_sessions import SessionLimiter
 from zen_server.mcp.http_timeouts import BodyReadGuard
 from zen_server.mcp.lifecycle import Drainable, make_uvicorn, stop_on_signal
 from zen_server.mcp.token_strength import check_network_token
+from zen_server.resilience.drain import Drain
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +55,13 @@ def build_http_app(
     *,
     host: str,
     extra_routes: Sequence[BaseRoute] = (),
-    draining: Callable[[], bool] | None = None,
+    drain: Drain | None = None,
 ) -> ASGIApp:
     """The ASGI app: /mcp (streamable HTTP) plus ``extra_routes`` (ops), wrapped in the guard.
 
-    ``draining`` (the app's drain state) makes /mcp answer 503 once the drain begins.
+    With ``drain``, /mcp answers 503 once the drain begins, and the sessions still open
+    when the calls in flight have finished are closed (their GET streams would otherwise
+    hold the exit up for uvicorn's whole graceful-shutdown period).
     """
     token = settings.zen_auth_token.get_secret_value() if settings.zen_auth_token else None
     starlette_app = server.streamable_http_app(
@@ -87,7 +90,14 @@ def build_http_app(
     bodies = BodyReadGuard(
         sessions, timeout_s=settings.zen_http_body_timeout_s, max_bytes=DEFAULT_MAX_REQUEST_BODY_SIZE
     )
-    inner: ASGIApp = bodies if draining is None else DrainGuard(bodies, draining=draining, path=MCP_PATH)
+    inner: ASGIApp = bodies
+    if drain is not None:
+        inner = DrainGuard(bodies, draining=lambda: drain.draining, path=MCP_PATH)
+
+        async def close_sessions() -> None:
+            await sessions.close_all("the server is shutting down")
+
+        drain.when_idle(close_sessions)
     return HttpGuard(
         inner,
         token=token,

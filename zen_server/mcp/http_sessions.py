@@ -55,6 +55,7 @@ class SessionRecord:
     last_seen: float
     requests: int = 1  # the initialize that opened it
     in_flight: int = 0
+    posts_in_flight: int = 0  # requests whose answer is still being written (GET streams excluded)
 
     @property
     def used(self) -> bool:
@@ -144,11 +145,14 @@ class SessionLimiter:
     ) -> None:
         record.requests += 1
         record.in_flight += 1
+        posting = scope["method"] == "POST"
+        record.posts_in_flight += posting
         record.last_seen = self._clock()
         try:
             await self._app(scope, receive, send)
         finally:
             record.in_flight -= 1
+            record.posts_in_flight -= posting
             record.last_seen = self._clock()
             if scope["method"] == "DELETE":
                 self.sessions.pop(record.session_id, None)
@@ -219,6 +223,21 @@ class SessionLimiter:
     def _oldest_idle(records: list[SessionRecord]) -> SessionRecord | None:
         idle = [r for r in records if r.in_flight == 0]
         return min(idle, key=SessionRecord.eviction_rank) if idle else None
+
+    async def close_all(self, why: str, *, answers_within_s: float = 2.0) -> None:
+        """End every session (the drain's last step: open GET streams would hold the exit up).
+
+        The drain ends when the last tool call returns, a moment before its answer has gone
+        out on the POST's stream; closing the session then would cut it off. So wait, up to
+        ``answers_within_s``, until no POST is still being answered.
+        """
+        deadline = self._clock() + answers_within_s
+        while any(r.posts_in_flight for r in self.sessions.values()):
+            if self._clock() > deadline:
+                break
+            await asyncio.sleep(0.01)
+        for record in list(self.sessions.values()):
+            await self.close(record, why)
 
     async def close(self, record: SessionRecord, why: str) -> None:
         """End a session as its client would (DELETE), freeing what the SDK holds for it."""

@@ -35,13 +35,13 @@ class Drainable(Protocol):
 
     def begin(self) -> None: ...
 
-    async def wait_idle(self, timeout_s: float | None = None) -> bool: ...
+    async def settle(self, timeout_s: float | None = None) -> bool: ...
 
 
 async def _drain_then_stop(drain: Drainable | None, timeout_s: float, stop: Callable[[], None]) -> None:
     if drain is not None:
         drain.begin()
-        await drain.wait_idle(timeout_s)
+        await drain.settle(timeout_s)
     stop()
 
 

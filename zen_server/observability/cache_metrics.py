@@ -7,7 +7,7 @@ into ``zen_cache_*`` series labelled by cache name when Prometheus scrapes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -29,6 +29,7 @@ class WatchedCache:
     stats: Counts
     bytes: Callable[[], int] = lambda: 0
     errors: Callable[[], int] = lambda: 0
+    by_tool: Callable[[], Mapping[str, Sequence[int]]] = dict  # tool -> (hits, misses)
 
 
 _COUNTERS = {
@@ -53,14 +54,23 @@ class CacheCollector(Collector):
             "zen_cache_errors", "Cache tier failures served as misses (Redis down or slow).", labels=["cache"]
         )
         size = GaugeMetricFamily("zen_cache_bytes", "Bytes held by the cache.", labels=["cache"])
+        tool_lookups = CounterMetricFamily(
+            "zen_cache_tool_lookups",
+            "Cache lookups by asking tool and outcome.",
+            labels=["cache", "tool", "outcome"],
+        )
         for name, cache in self._caches.items():
             for field, family in counters.items():
                 family.add_metric([name], float(getattr(cache.stats, field)))
             errors.add_metric([name], float(cache.errors()))
             size.add_metric([name], float(cache.bytes()))
+            for tool, (hits, misses) in sorted(cache.by_tool().items()):
+                tool_lookups.add_metric([name, tool, "hit"], float(hits))
+                tool_lookups.add_metric([name, tool, "miss"], float(misses))
         yield from counters.values()
         yield errors
         yield size
+        yield tool_lookups
 
 
 def watch_caches(registry: CollectorRegistry, caches: Mapping[str, WatchedCache]) -> None:

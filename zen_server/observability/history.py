@@ -9,13 +9,13 @@ for points newer than the last it has (``/dashboard/data?since=<t>``).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from zen_server.background import BackgroundLoop
 
 HISTORY_S = 15 * 60.0
 RESOLUTION_S = 1.0
@@ -78,7 +78,7 @@ class HistorySampler:
         self._history = history
         self._snapshot = snapshot
         self._wall = wall_clock
-        self._task: asyncio.Task[None] | None = None
+        self._loop = BackgroundLoop("zen-chart-history", self.sample, history.resolution_s)
 
     def sample(self) -> ChartPoint:
         point = ChartPoint.from_snapshot(self._wall(), self._snapshot())
@@ -87,17 +87,7 @@ class HistorySampler:
 
     def start(self) -> None:
         """Start sampling on the running loop; a second call does nothing."""
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="zen-chart-history")
-
-    async def _run(self) -> None:
-        while True:
-            self.sample()
-            await asyncio.sleep(self._history.resolution_s)
+        self._loop.start()
 
     async def aclose(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.aclose()

@@ -7,10 +7,9 @@ calls showed up as seconds of lag; ours should stay in milliseconds under load.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 
+from zen_server.background import BackgroundLoop
 from zen_server.observability.events import Observer
 
 
@@ -20,27 +19,24 @@ class LoopLagMonitor:
     def __init__(self, observer: Observer, *, interval_s: float = 0.5) -> None:
         self._observer = observer
         self._interval = interval_s
-        self._task: asyncio.Task[None] | None = None
+        self._loop = BackgroundLoop("zen-loop-lag", self._measure, interval_s, delay_first=True)
+        self._expected = 0.0
         self.last_lag_s = 0.0
         self.max_lag_s = 0.0
 
     def start(self) -> None:
         """Start sampling on the running loop; a second call does nothing."""
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="zen-loop-lag")
+        self._loop.interval_s = self._interval
+        self._expected = time.perf_counter() + self._interval
+        self._loop.start()
 
-    async def _run(self) -> None:
-        while True:
-            expected = time.perf_counter() + self._interval
-            await asyncio.sleep(self._interval)
-            lag = max(0.0, time.perf_counter() - expected)
-            self.last_lag_s = lag
-            self.max_lag_s = max(self.max_lag_s, lag)
-            self._observer.set_gauge("event_loop_lag_seconds", lag)
+    def _measure(self) -> None:
+        now = time.perf_counter()
+        lag = max(0.0, now - self._expected)
+        self._expected = now + self._interval
+        self.last_lag_s = lag
+        self.max_lag_s = max(self.max_lag_s, lag)
+        self._observer.set_gauge("event_loop_lag_seconds", lag)
 
     async def aclose(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.aclose()

@@ -49,6 +49,7 @@ from zen_server.providers.routing.clients import build_deployment_providers
 from zen_server.providers.routing.deployments import Deployment
 from zen_server.providers.routing.health import EjectionPolicy
 from zen_server.providers.routing.router import Router
+from zen_server.providers.routing.shared_quota import SharedQuota
 from zen_server.providers.types import ModelRequest, ModelResponse, Provider, ResolvedCall
 from zen_server.resilience.breaker import CircuitBreaker
 from zen_server.resilience.bulkhead import Bulkhead
@@ -98,6 +99,7 @@ class ModelGateway:
         clock: Clock = monotonic,
         router: Router | None = None,
         deployment_providers: Mapping[str, Provider] | None = None,
+        shared_quota: SharedQuota | None = None,
     ) -> None:
         self._catalog = catalog
         self._providers = dict(providers)
@@ -114,6 +116,7 @@ class ModelGateway:
             name: RateLimiter(name, rate) for name, rate in (rate_limits or {}).items() if rate > 0
         }
         self._router = router
+        self._shared_quota = shared_quota
         self._deployment_providers = dict(deployment_providers or {})
         self._deployment_bulkheads = {
             d.name: Bulkhead(d.name, d.max_in_flight or provider_max_in_flight, observer=self._observer)
@@ -200,7 +203,10 @@ class ModelGateway:
 
     async def aclose(self) -> None:
         clients = [*self._providers.values(), *self._deployment_providers.values()]
-        results = await asyncio.gather(*(p.aclose() for p in clients), return_exceptions=True)
+        closing = [p.aclose() for p in clients]
+        if self._shared_quota is not None:
+            closing.append(self._shared_quota.aclose())
+        results = await asyncio.gather(*closing, return_exceptions=True)
         del results  # closing is best effort: one failing client must not keep the others open
 
     # --- one candidate ------------------------------------------------------------------
@@ -259,6 +265,15 @@ class ModelGateway:
     ) -> ModelResponse:
         breaker = self.breaker(f"deployment:{deployment.name}")
         breaker.check(provider=deployment.kind, model=spec.name)  # open: skip it, no attempt
+        quota = self._shared_quota
+        if quota is not None and not await quota.take(deployment):
+            # Spent by all instances together this minute: out until the next, no failure.
+            router.cool(deployment.name, quota.seconds_to_next_window())
+            raise TransientProviderError(
+                f"deployment {deployment.name} is at its shared quota",
+                provider=deployment.kind,
+                model=spec.name,
+            )
         wire = deployment.wire_name(spec.name) or spec.wire_name
         target = ResolvedCall(provider=deployment.kind, model=spec.name, api_model=wire)
         async with self._deployment_bulkheads[deployment.name].slot(model=spec.name):
@@ -272,6 +287,8 @@ class ModelGateway:
                     response = await self._observed(
                         self._deployment_providers[deployment.name], request, target
                     )
+                if quota is not None:
+                    await quota.spent(deployment, response.usage.total_tokens)
                 return response
             except BaseException as exc:
                 error = exc
@@ -362,6 +379,9 @@ def build_model_gateway(
     settings' policies."""
     providers = build_providers(settings, catalog)
     router = None
+    shared_quota = None
+    if settings.distributed_mode and any(d.rpm is not None or d.tpm is not None for d in deployments or []):
+        shared_quota = SharedQuota.from_url(settings.redis_url, prefix=settings.zen_redis_prefix)
     if deployments:
         router = Router(
             deployments,
@@ -391,4 +411,5 @@ def build_model_gateway(
         default_model=settings.default_model,
         router=router,
         deployment_providers=build_deployment_providers(deployments or [], settings, catalog),
+        shared_quota=shared_quota,
     )

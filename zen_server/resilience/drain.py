@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
@@ -38,6 +38,7 @@ class Drain:
         self._draining = False
         self._idle = asyncio.Event()
         self._idle.set()
+        self._when_idle: list[Callable[[], Awaitable[None]]] = []
 
     @property
     def draining(self) -> bool:
@@ -70,6 +71,20 @@ class Drain:
             self._in_flight -= 1
             if self._in_flight == 0:
                 self._idle.set()
+
+    def when_idle(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Run ``hook`` at the end of :meth:`settle` (e.g. close idle HTTP sessions and their streams)."""
+        self._when_idle.append(hook)
+
+    async def settle(self, timeout_s: float | None = None) -> bool:
+        """Wait for the calls in flight (up to the timeout), then run the ``when_idle`` hooks."""
+        idle = await self.wait_idle(timeout_s)
+        for hook in self._when_idle:
+            try:
+                await hook()
+            except Exception:  # closing what is left must not stop the exit
+                logger.exception("a drain hook failed")
+        return idle
 
     async def wait_idle(self, timeout_s: float | None = None) -> bool:
         """True once no call is in flight; False if ``timeout_s`` (default: drain timeout) passed first."""

@@ -16,8 +16,6 @@ never stops the sampler. :meth:`aclose` cancels and awaits the task.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
@@ -25,8 +23,10 @@ from typing import Literal
 
 import psutil
 
+from zen_server.background import BackgroundLoop
 from zen_server.errors import MemoryPressureError
 from zen_server.observability.events import NullObserver, Observer, SystemEvent
+from zen_server.observability.rss import process_rss_bytes
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +37,6 @@ PRESSURE_FRACTION = 0.80
 CRITICAL_FRACTION = 0.95
 
 
-def process_rss() -> int:
-    return int(psutil.Process().memory_info().rss)
-
-
 class MemoryGuard:
     def __init__(
         self,
@@ -48,14 +44,14 @@ class MemoryGuard:
         observer: Observer | None = None,
         *,
         interval_s: float = 1.0,
-        rss_reader: Callable[[], int] = process_rss,
+        rss_reader: Callable[[], int] = process_rss_bytes,
     ) -> None:
         self.limit_bytes = limit_mb * 1024 * 1024
         self._observer: Observer = observer or NullObserver()
         self._interval_s = interval_s
         self._read = rss_reader
         self._callbacks: list[PressureCallback] = []
-        self._task: asyncio.Task[None] | None = None
+        self._loop = BackgroundLoop("zen-memory-guard", self._sample_logged, interval_s)
         self.rss_bytes = 0
         self._level: MemoryLevel = "ok"
 
@@ -107,23 +103,17 @@ class MemoryGuard:
             )
 
     def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="zen-memory-guard")
+        self._loop.start()
 
     async def aclose(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._loop.aclose()
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.sample()
-            except Exception:
-                log.exception("memory sampling failed")
-            await asyncio.sleep(self._interval_s)
+    async def _sample_logged(self) -> None:
+        # Reading RSS can fail (psutil.Error, OSError); the guard then keeps its last level.
+        try:
+            await self.sample()
+        except (psutil.Error, OSError):
+            log.exception("memory sampling failed")
 
     def _mb(self, value: int | None = None) -> int:
         return (self.limit_bytes if value is None else value) // (1024 * 1024)

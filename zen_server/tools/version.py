@@ -33,10 +33,7 @@ class VersionTool(Tool):
     async def run(self, arguments: Mapping[str, Any], ctx: ToolContext) -> ToolResult:
         settings = ctx.settings
         configured = sorted({p.lower() for p in ctx.catalog.configured_providers()})
-        try:
-            available = len(ctx.catalog.available())
-        except Exception:  # version must answer even when the catalog cannot
-            available = -1
+        available = len(ctx.catalog.available())
         python = ".".join(str(part) for part in sys.version_info[:3])
         mode = "auto" if settings.auto_mode else "default"
         selection = (

@@ -8,6 +8,7 @@ HAProxy and redis-server missing is a start error that says what to install.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Awaitable, Mapping
 from pathlib import Path
 from typing import TypeVar
@@ -47,12 +48,17 @@ class ClusterTarget:
             drain_timeout_s=spec.drain_timeout_s,
         )
         self.pool: SessionPool | None = None
+        self._turn = itertools.count()
 
     @property
     def instances(self) -> int:
         return len(self.cluster.instances)
 
     def endpoint(self) -> Endpoint:
+        """HAProxy's URL; with ``route: direct`` the instances' own URLs, in turn."""
+        if self.spec.route == "direct":
+            instance = self.cluster.instances[next(self._turn) % self.instances]
+            return HttpEndpoint(f"{instance.base_url}/mcp")
         return HttpEndpoint(self.cluster.url)
 
     async def start(self) -> None:

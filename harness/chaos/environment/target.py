@@ -65,7 +65,11 @@ class TargetServer:
     def endpoint(self) -> Endpoint:
         if self.spec.transport == "http":
             return HttpEndpoint(self._url)
-        return StdioEndpoint(self._argv[0], tuple(self._argv[1:]), env=self._env, stderr_path=str(self._log))
+        # self._env is the whole environment, already scrubbed: inheriting ours again would
+        # hand a stdio target the real provider keys it must never see.
+        return StdioEndpoint(
+            self._argv[0], tuple(self._argv[1:]), env=self._env, inherit_env=False, stderr_path=str(self._log)
+        )
 
     @property
     def managed_process(self) -> bool:

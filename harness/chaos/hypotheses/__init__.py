@@ -4,6 +4,7 @@ Importing this package registers every built-in hypothesis in ``HYPOTHESES``.
 """
 
 from harness.chaos.hypotheses import (
+    action_done,
     availability,
     breaker,
     error_rate,
@@ -23,6 +24,7 @@ __all__ = [
     "HYPOTHESES",
     "HypothesisSpec",
     "Verdict",
+    "action_done",
     "availability",
     "breaker",
     "error_rate",

@@ -27,7 +27,6 @@ from pydantic import Field
 
 from harness.chaos.hypotheses.base import HypothesisSpec, Phase, Verdict, register
 from harness.chaos.records import RunData
-from harness.chaos.timescale import TimelineSeconds
 
 _MARKER = re.compile(r"ZMK[0-9a-f]{16}Q")
 
@@ -51,7 +50,8 @@ class StoreIntegrity(HypothesisSpec):
 
     phase: Phase = "run"
     min_checked: int = Field(default=1, ge=1)
-    stored_again_within_s: TimelineSeconds | None = Field(default=None, gt=0, le=600)
+    # Not a timeline time: how soon storing resumes is the server's (its breaker's pause).
+    stored_again_within_s: float | None = Field(default=None, gt=0, le=600)
 
     def evaluate(self, run: RunData) -> Verdict:
         if run.store_threads is None:

@@ -22,6 +22,8 @@ _KINDS: dict[str, str] = {
     "tools_compat": "harness.gates.metrics.tools_compat",
     "test_suite": "harness.gates.metrics.test_suite",
     "coverage": "harness.gates.metrics.coverage",
+    "cluster_concurrency": "harness.gates.metrics.cluster_concurrency",
+    "cluster_cache": "harness.gates.metrics.cluster_cache",
     "routing": "harness.gates.metrics.routing",
     "scaling": "harness.gates.metrics.scaling",
 }
@@ -48,18 +50,22 @@ def validate_params(name: str, params: dict[str, Any]) -> MeasureParams:
         raise GatesFileError(f"measurement {name!r}: {exc}") from exc
 
 
-# Kinds with a form for a baseline (``ctx.baseline``): the others measure zen_server's own
-# process, code or suite, which a pip-installed baseline does not offer the same way.
+# Kinds with a form for a baseline (``ctx.baseline``); why each other kind has none.
 BASELINE_KINDS: frozenset[str] = frozenset({"concurrency", "chaos", "file_lines"})
+NO_BASELINE_FORM: dict[str, str] = {
+    "memory_soak": "the soak samples one server process under HTTP load; stdio is a process per session",
+    "monitoring": "it reads the server's /metrics, which a stdio-only server does not serve",
+    "tools_compat": "it checks a server against the upstream's own interface facts",
+    "test_suite": "it runs this repository's tests",
+    "coverage": "it measures this repository's tests",
+}
 
 
 def measure(name: str, params: dict[str, Any], ctx: MeasureContext) -> Measurement:
     kind = str(params.get("kind"))
     if ctx.baseline is not None and kind not in BASELINE_KINDS:
-        raise NotMeasured(
-            f"not applicable to {ctx.baseline.label}: a {kind} measurement needs the server over "
-            "HTTP (one process, its /metrics) or this repository's own code and tests"
-        )
+        why = NO_BASELINE_FORM.get(kind, "it has no form for a baseline")
+        raise NotMeasured(f"not applicable to {ctx.baseline.label}: {why}")
     module = _module(kind)
     fn: MeasureFn = module.measure
     return fn(validate_params(name, params), ctx)

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from harness.baseline.registry import Baseline
+from harness.launcher.environment import without_real_providers
 
 Figure = float | int | None
 
@@ -44,8 +45,9 @@ class MeasureContext:
         return sys.executable
 
     def child_env(self) -> dict[str, str]:
-        """The environment for child processes, marked so nested gate runs can tell."""
-        return {**os.environ, "ZEN_GATES_INNER": "1"}
+        """The environment for child processes (test runs, chaos, benchmarks), marked so nested
+        gate runs can tell; no real provider setting reaches them (harness.launcher)."""
+        return without_real_providers(os.environ) | {"ZEN_GATES_INNER": "1"}
 
 
 @dataclass

@@ -56,6 +56,8 @@ class Params(MeasureParams):
     limit_mb: float = 100.0  # drawn on the plot; the gate's own target is in gates.yaml
     call_timeout_s: float = Field(default=30.0, gt=0)
     server_env: dict[str, str] = Field(default_factory=dict)
+    # Names the server log and the plot, so two soaks in one phase keep their own files.
+    label: str = Field(default="memory", pattern=r"^[a-z0-9_-]+$")
 
 
 class RssSampler:
@@ -118,7 +120,7 @@ def measure(params: Params, ctx: MeasureContext) -> Measurement:
         warmup_s = params.full_warmup_s
     started = time.monotonic()
     ctx.log(f"memory soak: {warmup_s:g}s warm-up + {soak_s:g}s, {params.workers} workers")
-    with serving(ctx, "memory", behaviour=params.provider, server_env=params.server_env) as running:
+    with serving(ctx, params.label, behaviour=params.provider, server_env=params.server_env) as running:
         sampler, outcomes = anyio.run(
             _soak, params, running.url, running.server.pid, warmup_s, soak_s, str(ctx.out_dir.resolve())
         )
@@ -132,7 +134,7 @@ def measure(params: Params, ctx: MeasureContext) -> Measurement:
         duration_s=time.monotonic() - started,
     )
     title = f"Server RSS over a {soak_s:g} s soak ({params.workers} workers)"
-    path = ctx.out_dir / "memory_over_time.png"
+    path = ctx.out_dir / f"{params.label}_over_time.png"
     result.plots.append(plots.memory_over_time(sampler.samples, warmup_s, params.limit_mb, path, title))
     if not ctx.full:
         result.notes.append(f"CI soak of {soak_s:g}s; the plan's {params.full_duration_s:g}s is `--full`")

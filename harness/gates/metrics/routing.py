@@ -5,7 +5,9 @@ figures written as JSON into the phase's directory, and reads them back: per str
 p50/p99 and each deployment's share as its own fake counted it, the fastest deployment
 alone as the reference, and the router's own overhead per call. Figures: ``default_p99_ms``,
 ``fastest_alone_p99_ms``, ``default_vs_fastest_p99``, ``shuffle_vs_default_p99``,
-``default_errors``, ``default_overhead_us``, ``max_overhead_us``.
+``default_errors``, ``default_overhead_us``, ``max_overhead_us``, and the same two ratios
+in virtual time (the router alone, seeded, no sockets): ``simulated_default_vs_fastest_p99``,
+``simulated_shuffle_vs_default_p99``.
 """
 
 from __future__ import annotations
@@ -70,8 +72,10 @@ def measure(params: Params, ctx: MeasureContext) -> Measurement:
                 for row in rows
             ],
             "overhead_us": result["overhead_us"],
+            "overhead_wall_us": result.get("overhead_wall_us"),
             "latencies_ms": result["latencies_ms"],
             "default_strategy": result["default_strategy"],
+            "simulated": result["simulated"],
         },
         notes=[
             f"{row['strategy']}: p50 {row['p50_ms']:.0f} ms, p99 {row['p99_ms']:.0f} ms, share "

@@ -71,6 +71,7 @@ def test_real_provider_keys_are_scrubbed_and_placeholders_filled(
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-real")
     monkeypatch.setenv("ANTHROPIC_API_KEY", "real")
+    monkeypatch.setenv("DIAL_API_HOST", "https://real.example")  # any provider's endpoint, by suffix
     argv = ["{python}", "srv.py", "{provider.openai.url}"]
     spec = TargetSpec(
         kind="command", transport="stdio", command=argv, env={"DEFAULT_MODEL": "m-{provider.openai.url}"}
@@ -83,7 +84,9 @@ def test_real_provider_keys_are_scrubbed_and_placeholders_filled(
     assert endpoint.args == ("srv.py", "http://p")
     assert endpoint.stderr_path == str(tmp_path / "log")
     env = dict(endpoint.env)
-    assert "ANTHROPIC_API_KEY" not in env and "OPENAI_API_KEY" not in env
+    assert "ANTHROPIC_API_KEY" not in env and "OPENAI_API_KEY" not in env and "DIAL_API_HOST" not in env
+    # What the process really gets: this environment only, not ours again on top.
+    assert endpoint.inherit_env is False
     assert env["OPENAI_BASE_URL"] == "http://p" and env["DEFAULT_MODEL"] == "m-http://p"
     assert not target.managed_process and target.port == 0
 

@@ -53,6 +53,7 @@ def fake_measure(results: dict[str, Any]) -> Any:
         outcome = results[name]
         if isinstance(outcome, Exception):
             raise outcome
+        assert isinstance(outcome, Measurement)
         return outcome
 
     measure.calls = calls  # type: ignore[attr-defined]

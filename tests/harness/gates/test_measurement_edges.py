@@ -81,7 +81,7 @@ def test_chaos_counts_red_and_errored_scenarios_and_names_why(tmp_path: Path) ->
     # Each scenario's result is shown as the run goes; the whole output is in the log file.
     assert said == ["  chaos: PASS shedding (12.5s)", "  chaos: FAIL outage (13.0s)"]
     assert "shedding: load for 8s" in (ctx.out_dir / "logs" / "chaos.log").read_text()
-    assert result.values == {"scenarios": 3, "failed": 2, "passed": 1}
+    assert result.values == {"scenarios": 3, "failed": 2, "passed": 1, "not_applicable": 0}
     assert result.notes == ["outage: red (fallback used)", "herd: red (server died)"]
     assert result.details["exit_code"] == 1
     argv = json.loads((ctx.out_dir / "argv.json").read_text())
@@ -324,8 +324,14 @@ def test_a_full_soak_with_its_own_warm_up_measures_growth_from_its_end(
     params = memory.Params(
         kind="memory_soak", warmup_s=10, full_warmup_s=300, duration_s=60, full_duration_s=1500
     )
-    assert memory.measure(params, context(tmp_path, full=True)).values["growth_mb"] == 3.0
-    assert durations == [1500]
+    labelled = params.model_copy(update={"label": "memory_store_full"})
+    assert [p.name for p in memory.measure(labelled, context(tmp_path)).plots] == [
+        "memory_store_full_over_time.png"
+    ]  # two soaks in one phase keep their own plots
+    full = memory.measure(params, context(tmp_path, full=True))
+    assert full.values["growth_mb"] == 3.0
+    assert [p.name for p in full.plots] == ["memory_over_time.png"]
+    assert durations == [60, 1500]  # the labelled CI soak, then the full one
     assert (
         memory.measure(params, context(tmp_path)).values["growth_mb"] == 13.0
     )  # CI: from the first sample after 10 s

@@ -27,7 +27,12 @@ def test_the_routing_measurement_fills_every_phase4_figure_from_a_real_run(run_g
     result = run_gates("phase4", {"routing"}, overrides=TINY)
     assert result.unmeasured == {}
     measured = {o.gate.value: o.measured for o in result.outcomes}
-    assert set(measured) >= {"default_vs_fastest_p99", "shuffle_vs_default_p99", "default_errors"}
+    assert set(measured) >= {
+        "default_vs_fastest_p99",
+        "shuffle_vs_default_p99",
+        "default_errors",
+        "simulated_default_vs_fastest_p99",
+    }
     assert all(isinstance(v, int | float) and v >= 0 for v in measured.values())
     table = result.measurements["routing"].details["table"]
     assert [row["strategy"] for row in table] == [

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
+from harness.gates.metrics.base import MeasureContext
 from harness.launcher import FAKE_API_KEY, fake_provider_env, server_environment, without_real_providers
 from harness.launcher.provider_variables import PROVIDER_VARIABLES
 from zen_server.provider_table import PROVIDERS
@@ -42,3 +44,11 @@ def test_fakes_named_after_a_provider_wire_its_variables_and_others_their_dialec
         "GEMINI_API_KEY",
         "GEMINI_BASE_URL",
     }
+
+
+def test_gate_children_get_no_real_provider_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("OPENROUTER_API_KEY", "sk-or-planted")
+    monkeypatch.setenv("XAI_BASE_URL", "https://planted.example")
+    env = MeasureContext(out_dir=tmp_path).child_env()
+    assert "OPENROUTER_API_KEY" not in env and "XAI_BASE_URL" not in env
+    assert env["ZEN_GATES_INNER"] == "1" and env["PATH"] == os.environ["PATH"]

@@ -40,7 +40,7 @@ def test_list_shows_every_bundled_profile_with_its_description(capsys: pytest.Ca
     assert main(["load", "--list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     names = [line.split()[0] for line in lines]
-    assert names == ["ramp", "smoke", "smoke-stdio", "soak", "spike", "step"]
+    assert names == ["ramp", "repeated", "smoke", "smoke-stdio", "soak", "soak-long", "spike", "step"]
     assert lines[0].startswith("ramp           0 to 100 users")
 
 

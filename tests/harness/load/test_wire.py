@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,11 @@ def test_a_body_that_is_neither_sse_nor_json_is_a_protocol_error() -> None:
 
 
 def test_response_for_skips_notifications_and_other_ids() -> None:
-    messages = [{"method": "notifications/message"}, {"id": 7, "result": {"a": 1}}, {"id": 8, "result": {}}]
+    messages: list[dict[str, Any]] = [
+        {"method": "notifications/message"},
+        {"id": 7, "result": {"a": 1}},
+        {"id": 8, "result": {}},
+    ]
     assert wire.response_for(messages, 8) == {"id": 8, "result": {}}
     assert wire.response_for(messages, 9) is None
 

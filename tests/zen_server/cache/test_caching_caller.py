@@ -105,6 +105,14 @@ async def test_cut_off_or_filtered_answers_are_not_cached(finish: str) -> None:
     assert models.calls == 2
 
 
+async def test_an_answer_from_a_fallback_model_is_not_kept_under_the_first_models_key() -> None:
+    models = CountingModels()
+    elsewhere = ResolvedCall("other-provider", "m", "m")  # the key's model; "p" answers instead
+    caller = CachingModelCaller(models, lambda r: elsewhere, cache=ResponseCache(1_000_000, 60.0))
+    await caller.generate(ask())
+    assert (await caller.generate(ask())).cached is False and models.calls == 2
+
+
 async def test_concurrent_identical_calls_reach_the_provider_once() -> None:
     models = CountingModels(release=asyncio.Event())
     caller = CachingModelCaller(models, target, single_flight=True)
@@ -138,9 +146,15 @@ async def test_the_memory_tier_expires_entries_and_keeps_its_budget() -> None:
     assert await cache.get("k19") is None
 
 
-def test_a_reply_survives_encoding() -> None:
+def test_a_reply_survives_encoding_with_every_field() -> None:
     reply = ModelResponse("é ✓", "p", "m", TokenUsage(1, 2), finish_reason="stop", fell_back_from=("a",))
+    reply = dataclasses.replace(reply, deployment="d", region="eu")
+    # A field added to ModelResponse must get a non-default value above, or this fails.
+    defaults = ModelResponse("", "", "")
+    unset = [f.name for f in dataclasses.fields(reply) if getattr(reply, f.name) == getattr(defaults, f.name)]
+    assert unset == ["cached"]
     assert decode(encode(reply)) == reply
+    assert decode(encode(dataclasses.replace(reply, cached=True))).cached is False
 
 
 @pytest.mark.parametrize(

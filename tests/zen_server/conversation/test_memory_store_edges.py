@@ -52,9 +52,9 @@ async def test_append_mixing_a_landed_turn_with_a_new_one_is_refused_without_wri
 
 async def test_start_is_idempotent_and_aclose_stops_the_one_sweeper(store: BoundedMemoryStore) -> None:
     store.start()
-    first = store._sweeper
+    first = store._sweeper.task
     store.start()
-    assert store._sweeper is first  # a second start does not leak another task
+    assert store._sweeper.task is first  # a second start does not leak another task
     assert first is not None and not first.done()
     await store.aclose()
     assert first.cancelled()
@@ -63,13 +63,13 @@ async def test_start_is_idempotent_and_aclose_stops_the_one_sweeper(store: Bound
 
 async def test_start_after_the_sweeper_died_starts_a_new_one(store: BoundedMemoryStore) -> None:
     store.start()
-    first = store._sweeper
+    first = store._sweeper.task
     assert first is not None
     first.cancel()
     await asyncio.sleep(0)
     assert first.done()
     store.start()
-    assert store._sweeper is not first and store._sweeper is not None
+    assert store._sweeper.task is not first and store._sweeper.task is not None
     await store.aclose()
 
 

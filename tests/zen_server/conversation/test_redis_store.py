@@ -260,3 +260,21 @@ async def test_every_operation_is_reported_for_metrics(redis_url: str, redis_pre
         await observed.aclose()
     ops = [(e.operation, e.outcome) for e in observer.events if isinstance(e, StoreOperation)]
     assert ops == [("create", "ok"), ("get", "ok"), ("ping", "ok")]
+
+
+async def test_start_opens_the_pool_so_a_first_burst_does_not_connect_inside_its_timeouts(
+    redis_url: str, redis_prefix: str
+) -> None:
+    from zen_server.config import Settings
+
+    settings = Settings(
+        distributed_mode=True, redis_url=redis_url, zen_redis_prefix=redis_prefix, zen_redis_max_connections=5
+    )
+    started = RedisStore.from_settings(settings)
+    try:
+        await started.open()
+        pool = started._client.connection_pool
+        assert len(pool._available_connections) == 5
+        assert all(c.is_connected for c in pool._available_connections)
+    finally:
+        await started.aclose()

@@ -79,9 +79,10 @@ async def test_a_dead_redis_opens_the_breaker_and_later_calls_fail_at_once() -> 
     store = dead_store(clock, observer)
     thread_id = str(uuid.uuid4())
     try:
-        for _ in range(2):  # two attempts each (one retry): the breaker opens on the third failure
+        for _ in range(2):  # two attempts each (one retry): the breaker opens on the third failure,
             with pytest.raises(StoreUnavailableError, match="conversation store"):
                 await store.get(thread_id)
+            clock.advance(0.6)  # ... once the failures have lasted over half a second
         assert store.breaker_state == "open"
         with pytest.raises(StoreUnavailableError, match="breaker is open"):
             await store.append(thread_id, (make_turn(),), max_turns=10)
@@ -114,7 +115,7 @@ def state_of(breaker: StoreBreaker) -> str:
 
 def test_the_breaker_probes_once_after_open_s_and_closes_on_success() -> None:
     clock = FakeClock()
-    breaker = StoreBreaker(failures=2, open_s=1.0, clock=clock)
+    breaker = StoreBreaker(failures=2, open_s=1.0, min_failing_s=0.0, clock=clock)
     breaker.record_failure()
     assert state_of(breaker) == "closed"
     breaker.record_failure()
@@ -126,9 +127,23 @@ def test_the_breaker_probes_once_after_open_s_and_closes_on_success() -> None:
     assert state_of(breaker) == "closed" and breaker.try_acquire()
 
 
+def test_a_burst_of_failures_in_one_instant_does_not_open_it_but_sustained_failures_do() -> None:
+    clock = FakeClock()
+    breaker = StoreBreaker(failures=3, open_s=1.0, min_failing_s=0.5, clock=clock)
+    for _ in range(50):  # a starved process: every call in flight times out at once
+        breaker.record_failure()
+    assert state_of(breaker) == "closed"
+    breaker.record_success()  # ... and the next call succeeds: the run of failures is over
+    for _ in range(3):
+        breaker.record_failure()
+    clock.advance(0.5)
+    breaker.record_failure()  # still failing half a second later: Redis, not a burst
+    assert state_of(breaker) == "open"
+
+
 def test_a_failed_probe_reopens_and_a_cancelled_one_gives_its_slot_back() -> None:
     clock = FakeClock()
-    breaker = StoreBreaker(failures=1, open_s=1.0, clock=clock)
+    breaker = StoreBreaker(failures=1, open_s=1.0, min_failing_s=0.0, clock=clock)
     breaker.record_failure()
     clock.advance(1.0)
     assert breaker.try_acquire()
@@ -136,3 +151,59 @@ def test_a_failed_probe_reopens_and_a_cancelled_one_gives_its_slot_back() -> Non
     assert breaker.try_acquire()
     breaker.record_failure()
     assert state_of(breaker) == "open" and breaker.retry_after() == 1.0
+
+
+class LeapingClock:
+    """Every reading is ``step`` seconds after the last: a loop that ran the timer very late."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+@pytest.fixture
+async def silent_port() -> AsyncIterator[int]:
+    """A port that accepts and never answers: every Redis command times out."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    yield int(server.sockets[0].getsockname()[1])
+    for writer in held:
+        writer.close()
+    server.close()
+    await server.wait_closed()
+
+
+def silent_store(port: int, clock: LeapingClock) -> RedisStore:
+    url = f"redis://127.0.0.1:{port}/0"
+    return RedisStore(
+        aioredis.Redis.from_url(url),
+        prefix="zen-test-silent:",
+        ttl_s=60.0,
+        max_turn_bytes=4096,
+        max_thread_bytes=8192,
+        op_timeout_s=0.05,
+        display_url=url,
+        breaker=StoreBreaker(failures=3, open_s=60.0, min_failing_s=0.0),
+        clock=clock,
+    )
+
+
+@pytest.mark.parametrize(("step", "opens"), [(0.01, True), (10.0, False)])
+async def test_only_timeouts_noticed_in_time_count_against_redis(
+    silent_port: int, step: float, opens: bool
+) -> None:
+    store = silent_store(silent_port, LeapingClock(step))
+    try:
+        for _ in range(3):  # a timeout in time is not retried (Redis is slow: waiting again doubles it)
+            with pytest.raises(StoreUnavailableError, match="conversation store"):
+                await store.get(str(uuid.uuid4()))
+        assert (store.breaker_state == "open") is opens
+    finally:
+        await store.aclose()

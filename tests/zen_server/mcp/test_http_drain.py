@@ -35,3 +35,13 @@ async def test_requests_pass_until_the_drain_begins_then_posts_to_mcp_get_503() 
         # Streams already open (GET) and the ops routes are not the guard's business.
         assert (await client.get("/mcp")).text == "app"
         assert (await client.get("/ready")).text == "app"
+
+
+async def test_a_request_on_a_session_gets_the_spec_404_so_the_client_opens_a_new_one() -> None:
+    state = {"draining": True}
+    async with guarded(state) as client:
+        gone = await client.post("/mcp", content=b"{}", headers={"Mcp-Session-Id": "abc"})
+        assert gone.status_code == 404
+        # Starts as the SDK's own text, which MCP clients recognise as "session gone".
+        assert gone.json()["error"]["message"].startswith("Session not found")
+        assert "shutting down" in gone.json()["error"]["message"]

@@ -172,3 +172,22 @@ def test_only_an_initialize_on_a_handshake_version_opens_a_session() -> None:
     assert not opens_session(scope(b"2026-07-28"), INITIALIZE)
     assert not opens_session(scope(None), TOOL_CALL)
     assert not opens_session(scope(None), b"{not json")
+
+
+async def test_closing_every_session_at_the_drain_waits_for_a_post_still_being_answered() -> None:
+    manager = FakeSessionManager(hold=asyncio.Event())
+    app = limiter(manager)
+    idle, answering = [(await request(app, "10.0.0.1"))[1] for _ in range(2)]
+    in_flight = asyncio.create_task(request(app, "10.0.0.1", answering, body=TOOL_CALL))
+    for _ in range(100):  # let the request reach the held handler
+        await asyncio.sleep(0)
+    assert app.sessions[answering].posts_in_flight == 1
+    closing = asyncio.create_task(app.close_all("shutting down"))
+    for _ in range(100):
+        await asyncio.sleep(0)
+    assert not closing.done() and manager.deleted == []  # the answer is still going out
+    assert manager.hold is not None
+    manager.hold.set()
+    assert (await in_flight)[0] == 200
+    await closing
+    assert sorted(manager.deleted) == sorted([idle, answering]) and app.sessions == {}

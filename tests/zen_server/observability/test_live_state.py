@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from zen_server.observability.events import (
@@ -20,6 +22,13 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
+
+
+def stuck_of(snapshot: dict[str, object]) -> dict[str, Any]:
+    """The snapshot's ``stuck`` section, typed for indexing."""
+    section = snapshot["stuck"]
+    assert isinstance(section, dict)
+    return section
 
 
 def finished(duration: float, outcome: str = "success", tool: str = "chat") -> ToolCallFinished:
@@ -131,7 +140,7 @@ def test_a_hang_shows_as_stuck_calls_though_no_call_finishes() -> None:
     state.emit(ToolCallFinished("quick", None, "thinkdeep", "success", 0.2))
     clock.now += 1.5
     calm = state.snapshot()
-    assert calm["stuck"]["calls"] == 0 and calm["warnings"] == []  # not yet past the 2 s floor
+    assert stuck_of(calm)["calls"] == 0 and calm["warnings"] == []  # not yet past the 2 s floor
     clock.now += 1.0
     hung = state.snapshot()
     assert hung["breaches"] == []  # the finished calls still look fine: this is what a hang hides
@@ -141,7 +150,7 @@ def test_a_hang_shows_as_stuck_calls_though_no_call_finishes() -> None:
     ]
     for i in range(3):
         state.emit(ToolCallFinished(f"hung-{i}", None, "chat", "deadline", 2.5))
-    assert state.snapshot()["stuck"]["calls"] == 0
+    assert stuck_of(state.snapshot())["calls"] == 0
 
 
 def test_expected_time_follows_the_window_p95_above_the_target() -> None:
@@ -151,7 +160,7 @@ def test_expected_time_follows_the_window_p95_above_the_target() -> None:
         state.emit(finished(5.0))  # a slow tool: 5 s is its normal
     state.emit(ToolCallStarted("slow-but-normal", None, "thinkdeep"))
     clock.now += 8.0
-    assert state.snapshot()["stuck"]["calls"] == 0  # under 2 x p95 = 10 s
+    assert stuck_of(state.snapshot())["calls"] == 0  # under 2 x p95 = 10 s
     clock.now += 3.0
-    assert state.snapshot()["stuck"]["after_s"] == 10.0
-    assert state.snapshot()["stuck"]["calls"] == 1
+    assert stuck_of(state.snapshot())["after_s"] == 10.0
+    assert stuck_of(state.snapshot())["calls"] == 1

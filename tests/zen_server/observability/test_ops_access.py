@@ -4,6 +4,7 @@ need it (ZEN_METRICS_TOKEN opens /metrics alone); /health stays open and says no
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import httpx
 import pytest
@@ -32,7 +33,8 @@ async def degraded() -> ReadinessReport:
 
 
 def client(**tokens: str) -> httpx.AsyncClient:
-    settings = Settings(**{k: SecretStr(v) for k, v in tokens.items()})
+    secrets: dict[str, Any] = {k: SecretStr(v) for k, v in tokens.items()}
+    settings = Settings(**secrets)
     hub = ObservabilityHub(settings, process_metrics=False, log_events=False)
     app = Starlette(routes=ops_routes(hub, degraded, OpsAccess.from_settings(settings)))
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ops")

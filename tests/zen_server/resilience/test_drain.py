@@ -87,3 +87,36 @@ async def test_wait_idle_is_immediate_with_nothing_in_flight() -> None:
     drain.begin()
     drain.begin()  # idempotent
     assert await drain.wait_idle(timeout_s=0) is True
+
+
+async def test_settle_runs_the_idle_hooks_after_the_last_call_left() -> None:
+    drain = Drain(RecordingGate(), timeout_s=60)
+    order: list[str] = []
+
+    async def close_sessions() -> None:
+        order.append(f"hook with {drain.in_flight} in flight")
+
+    async def broken_hook() -> None:
+        raise RuntimeError("a hook that fails must not stop the exit")
+
+    drain.when_idle(broken_hook)
+    drain.when_idle(close_sessions)
+    release = asyncio.Event()
+    entered = asyncio.Event()
+
+    async def call() -> None:
+        async with drain.admit(tool="chat", session_id=None):
+            entered.set()
+            await release.wait()
+        order.append("call finished")
+
+    task = asyncio.create_task(call())
+    await entered.wait()
+    drain.begin()
+    settling = asyncio.create_task(drain.settle())
+    await asyncio.sleep(0)
+    assert order == []
+    release.set()
+    assert await settling is True
+    await task
+    assert order == ["call finished", "hook with 0 in flight"]

@@ -28,9 +28,9 @@ async def test_the_sampler_starts_once_keeps_sampling_and_stops_on_aclose() -> N
     guard = MemoryGuard(100, interval_s=0.01, rss_reader=rss)
     await guard.aclose()  # closing a guard that never started is harmless
     guard.start()
-    task = guard._task
+    task = guard._loop.task
     guard.start()
-    assert guard._task is task  # no second sampler
+    assert guard._loop.task is task  # no second sampler
     for _ in range(200):
         if len(samples) >= 2:
             break

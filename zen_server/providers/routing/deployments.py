@@ -33,11 +33,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from zen_server.deployment_keys import ENV_NAME
 from zen_server.errors import ConfigurationError
 from zen_server.provider_table import PROVIDERS
 
 MAX_FILE_BYTES = 1024 * 1024
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DEPLOYMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -199,22 +199,6 @@ def load_deployments(path: Path | None, *, environ: Mapping[str, str] | None = N
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigurationError(f"ZEN_DEPLOYMENTS: cannot read {path}: {exc}") from None
     return parse_deployments(text, source=str(path), environ=environ)
-
-
-def key_variables(path: Path) -> tuple[str, ...]:
-    """The variables the file names as ``api_key_env`` (for redaction); () when unreadable.
-
-    Never raises: the start-up check (:func:`load_deployments`) reports a bad file.
-    """
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return ()
-    entries = raw.get("deployments") if isinstance(raw, dict) else None
-    if not isinstance(entries, list):
-        return ()
-    names = (entry.get("api_key_env") for entry in entries if isinstance(entry, dict))
-    return tuple(name for name in names if isinstance(name, str) and ENV_NAME.match(name))
 
 
 def _field_problem(error: Mapping[str, Any]) -> str:

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 from zen_server.providers.routing.deployments import Deployment
 
+FAILURE_PENALTY_S = 1.0
+
 
 @dataclass(frozen=True, slots=True)
 class EjectionPolicy:
@@ -66,6 +68,20 @@ class DeploymentHealth:
         # was slow gets probed again instead of being avoided forever.
         return self.ewma_s * math.exp(-max(0.0, now - self._ewma_at) / self.decay_s)
 
+    def probe_latency(self, now: float) -> float:
+        """The latency to choose by when load is ignored: decayed only while idle.
+
+        An idle deployment's estimate decays so it gets probed; once a request is in
+        flight on it, its last estimate counts again, so one probe goes out, not a herd
+        (without this, every call would follow the decayed figure until the first reply).
+        A deployment that never answered and has a request out is unknown: chosen last.
+        """
+        if self.in_flight == 0:
+            return self.latency(now)
+        if self._ewma_at is None:  # never answered yet and a probe is out: unknown, last choice
+            return math.inf
+        return max(self.latency(now), self.ewma_s)
+
     def ejected(self, now: float) -> bool:
         return now < self._ejected_until
 
@@ -93,9 +109,11 @@ class DeploymentHealth:
 
     def finished(self, now: float, *, ok: bool, latency_s: float, retry_after: float | None = None) -> None:
         self.in_flight = max(0, self.in_flight - 1)
-        # A fast failure must not make a deployment look fast (and draw more traffic to it):
-        # failures only ever raise the latency estimate.
-        self._observe_latency(now, latency_s if ok else max(latency_s, self.latency(now)))
+        # A fast failure (a 429, a refused connection) must not make a deployment look fast
+        # and draw traffic back at once: it counts as at least FAILURE_PENALTY_S, from which
+        # the estimate decays, so the deployment is probed again one request at a time.
+        sample = latency_s if ok else max(latency_s, self.latency(now), FAILURE_PENALTY_S)
+        self._observe_latency(now, sample)
         if retry_after is not None and retry_after > 0:
             self._cooldown_until = max(self._cooldown_until, now + retry_after)
         self._outcomes.append(ok)
@@ -104,6 +122,10 @@ class DeploymentHealth:
             return
         self.failures += 1
         self._consecutive += 1
+
+    def cool(self, until: float) -> None:
+        """Keep it out of the choice until ``until`` (a shared quota spent this minute)."""
+        self._cooldown_until = max(self._cooldown_until, until)
 
     def used_tokens(self, now: float, tokens: int) -> None:
         if self.deployment.tpm is not None and tokens > 0:
@@ -132,9 +154,13 @@ class DeploymentHealth:
         length = min(policy.max_ejection_s, policy.base_ejection_s * self._ejection_count)
         self._ejected_until = now + length
         self._healthy_since = self._ejected_until
-        # Back from ejection with a clean slate: one more failure must not eject it at once.
+        # Back from ejection with a clean slate: one more failure must not eject it at once,
+        # and its latency is unknown again, so it is probed at once instead of waiting for a
+        # failure's penalty to decay (traffic returns to a healed deployment within seconds).
         self._consecutive = 0
         self._outcomes.clear()
+        self._ewma_at = None
+        self.ewma_s = 0.0
         return length
 
     def _observe_latency(self, now: float, sample: float) -> None:

@@ -108,6 +108,10 @@ class Router:
     def started(self, deployment: str) -> None:
         self._health[deployment].started(self._clock())
 
+    def cool(self, deployment: str, seconds: float) -> None:
+        """Leave ``deployment`` out for ``seconds`` (unless every deployment is cooling)."""
+        self._health[deployment].cool(self._clock() + seconds)
+
     def finished(
         self,
         deployment: str,

@@ -12,13 +12,14 @@ A strategy ranks candidates: the first is tried, the rest are the failover order
   drawn by weight among those within ``LATENCY_BUFFER`` of the lowest; load is ignored, so
   it suits endpoints whose latency does not grow with the load this instance sends. The
   peak-EWMA still sees a slowdown on its first slow reply, and an idle deployment's
-  estimate decays so it is probed again.
+  estimate decays so it is probed again, one request at a time.
 
 Each takes the random source, so a seeded ``random.Random`` makes a run repeat exactly.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Sequence
 from typing import Literal
@@ -64,9 +65,12 @@ def lowest_latency(
 ) -> list[DeploymentHealth]:
     if len(candidates) <= 1:
         return list(candidates)
-    by_latency = sorted(candidates, key=lambda h: h.latency(now))
-    best = by_latency[0].latency(now)
-    close = [h for h in by_latency if h.latency(now) <= best * (1 + LATENCY_BUFFER)]
+    # Ties (all unknown at a cold start) go to the one with fewer requests in flight.
+    by_latency = sorted(candidates, key=lambda h: (h.probe_latency(now), h.in_flight))
+    best = by_latency[0].probe_latency(now)
+    if math.isinf(best):
+        return by_latency
+    close = [h for h in by_latency if h.probe_latency(now) <= best * (1 + LATENCY_BUFFER)]
     pick = _draw(close, rng) if len(close) > 1 else close[0]
     return [pick, *(h for h in by_latency if h is not pick)]
 

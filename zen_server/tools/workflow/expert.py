@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from zen_server.conversation.budget import TokenBudget
 from zen_server.conversation.history import build_history
+from zen_server.errors import UnknownModelError
 from zen_server.providers.types import ChatMessage, ModelRequest, ModelResponse, ThinkingMode
 from zen_server.tools.workflow.run_state import RunState
 
@@ -91,7 +92,7 @@ def budget_for(ctx: ToolContext, model: str) -> TokenBudget:
     if model.lower() != "auto":
         try:
             window = ctx.catalog.resolve(model).context_window
-        except Exception:  # the gateway reports unknown models properly; here it only sizes budgets
+        except UnknownModelError:  # the gateway reports unknown models properly; here it only sizes budgets
             window = DEFAULT_CONTEXT_WINDOW
     return TokenBudget.for_context_window(window)
 

@@ -135,10 +135,7 @@ def model_field(catalog: ModelCatalog | None) -> dict[str, Any]:
 def _available_model_names(catalog: ModelCatalog | None) -> list[str]:
     if catalog is None:
         return []
-    try:
-        return sorted(spec.name for spec in catalog.available())
-    except Exception:  # the description is decoration; a catalog problem must not break tools/list
-        return []
+    return sorted(spec.name for spec in catalog.available())  # in memory: fails only through a bug
 
 
 def build_workflow_schema(

@@ -98,6 +98,33 @@ def test_lowest_latency_sends_almost_everything_to_the_fastest() -> None:
     assert served["b"] > 0
 
 
+def test_lowest_latency_probes_a_decayed_deployment_one_request_at_a_time() -> None:
+    r, clock = router(deployment("a"), deployment("b"), strategy="lowest_latency")
+    for name, latency in (("a", 0.5), ("b", 4.0)):
+        r.started(name)
+        r.finished(name, ok=True, latency_s=latency)
+    clock.advance(30.0)  # b's estimate decayed below a's
+    firsts = []
+    for _ in range(20):  # 20 calls start while none has answered yet
+        first = r.order("gpt-5")[0].name
+        r.started(first)
+        firsts.append(first)
+    assert firsts.count("b") == 1  # the probe; the rest do not follow the decayed figure
+
+
+def test_at_a_cold_start_lowest_latency_probes_each_deployment_once_then_follows_the_answers() -> None:
+    r, clock = router(deployment("a"), deployment("b"), deployment("c"), strategy="lowest_latency")
+    firsts = []
+    for _ in range(3):  # nothing known: one probe each, not every call on an unknown one
+        first = r.order("gpt-5")[0].name
+        r.started(first)
+        firsts.append(first)
+    assert sorted(firsts) == ["a", "b", "c"]
+    clock.advance(0.05)
+    r.finished("a", ok=True, latency_s=0.05)  # a answers first; b and c are still out
+    assert {r.order("gpt-5")[0].name for _ in range(50)} == {"a"}
+
+
 def test_lowest_latency_spreads_by_weight_among_those_within_the_buffer() -> None:
     r, clock = router(deployment("a"), deployment("b", weight=3), strategy="lowest_latency")
     served = simulate(r, clock, 2000, lambda name: (True, 0.100 if name == "a" else 0.105))
@@ -158,6 +185,18 @@ def test_consecutive_failures_eject_for_base_time_then_traffic_returns() -> None
     assert r.order("gpt-5")[-1].name == "a"  # still the last resort of the failover
     clock.advance(2.01)
     assert any(r.order("gpt-5")[0].name == "a" for _ in range(100))
+
+
+def test_a_fast_failure_counts_as_the_penalty_and_keeps_traffic_away_without_ejection() -> None:
+    r, clock = router(deployment("a"), deployment("b"), strategy="lowest_latency")
+    for name in "ab":
+        r.started(name)
+        r.finished(name, ok=True, latency_s=0.05)
+    r.started("a")
+    r.finished("a", ok=False, latency_s=0.001)  # a 429 answered in 1 ms
+    assert {v.name: v.ewma_latency_s for v in r.views()}["a"] == pytest.approx(1.0, rel=0.01)
+    clock.advance(5.0)
+    assert {r.order("gpt-5")[0].name for _ in range(50)} == {"b"}
 
 
 def test_each_ejection_lasts_base_time_times_the_count_capped() -> None:

@@ -1,0 +1,22 @@
+"""The server's tests run with the safety nets on: a leaked socket, file, process or task
+(ResourceWarning) or an exception nobody could catch (PytestUnraisableExceptionWarning)
+fails the test, instead of being ignored as it still is for the harness and fakes suites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+SAFETY_NETS = (
+    pytest.mark.filterwarnings("error::ResourceWarning"),
+    pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning"),
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            for mark in SAFETY_NETS:
+                item.add_marker(mark)
