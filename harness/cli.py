@@ -26,6 +26,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "harness.baseline.command",  # zen-harness baseline
     "harness.baseline.compare",  # zen-harness compare
     "harness.mutants.command",  # zen-harness mutants
+    "harness.autoscale.scale_eval",  # zen-harness scale-eval
 )
 
 
