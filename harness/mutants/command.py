@@ -15,6 +15,9 @@ from harness.outputs import run_dir
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only", action="append", default=[], help="run only the defect(s) with this id")
+    parser.add_argument(
+        "--skip", action="append", default=[], help="leave out the defect(s) with this id (before --rotate)"
+    )
     parser.add_argument("--rotate", type=int, default=None, help="run N defects, a different slice each day")
     parser.add_argument("--jobs", type=int, default=1, help="defects run at once (default 1)")
     parser.add_argument("--time-scale", type=float, default=1.0, help="scale the scenarios' timelines")
@@ -48,6 +51,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"unknown defect id(s): {', '.join(sorted(unknown))}")
             return 3
         defects = [d for d in defects if d.id in args.only]
+    if args.skip:
+        unknown = set(args.skip) - {d.id for d in defects}
+        if unknown:
+            print(f"unknown defect id(s): {', '.join(sorted(unknown))}")
+            return 3
+        defects = [d for d in defects if d.id not in args.skip]
     if args.rotate is not None:
         defects = rotation(defects, args.rotate)
     if args.list:

@@ -75,3 +75,15 @@ def test_the_control_runs_every_check_the_selected_defects_name_once() -> None:
     control = control_for(defects)
     assert control.id == "control" and len(control.checks) == len(set(control.checks))
     assert set(control.checks) == {check for d in defects for check in d.checks}
+
+
+def test_skipped_defects_are_left_out_and_an_unknown_one_is_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from harness.cli import main
+
+    assert main(["mutants", "--list", "--skip", "leak-per-call-large", "--skip", "leak-per-call-small"]) == 0
+    listed = capsys.readouterr().out
+    assert "retry-after-ignored:" in listed and "leak-per-call" not in listed
+    assert main(["mutants", "--list", "--skip", "no-such-defect"]) == 3
+    assert "unknown defect id(s): no-such-defect" in capsys.readouterr().out
