@@ -95,6 +95,14 @@ def chaos(session: nox.Session) -> None:
 
 
 @nox.session
+def mutants(session: nox.Session) -> None:
+    """Seeded defects (harness/mutants/catalogue.yaml) against the chaos checks they name;
+    red when a defect escapes every check. Matrix in runs/mutants/matrix.md."""
+    _venv(session)
+    _run(session, "zen-harness", "mutants", *session.posargs)
+
+
+@nox.session
 def load(session: nox.Session) -> None:
     """A Locust load profile, headless (default smoke); CSV + HTML into runs/load/<profile>/."""
     _venv(session)

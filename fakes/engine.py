@@ -16,6 +16,7 @@ import hashlib
 import json
 import random
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -116,6 +117,7 @@ class FakeEngine:
                     fault=script.fault,
                     status=script.status,
                     body=decode_body(request.body),
+                    at=time.time(),
                 )
             )
             yield script

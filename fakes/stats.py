@@ -24,6 +24,8 @@ class RecordedCall:
     fault: str
     status: int
     body: Any
+    # Wall-clock arrival time (epoch seconds): lets a harness check the spacing of retries.
+    at: float = 0.0
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -35,6 +37,7 @@ class RecordedCall:
             "fault": self.fault,
             "status": self.status,
             "body": self.body,
+            "at": self.at,
         }
 
 

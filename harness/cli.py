@@ -25,6 +25,8 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "harness.cluster.command",  # zen-harness cluster
     "harness.baseline.command",  # zen-harness baseline
     "harness.baseline.compare",  # zen-harness compare
+    "harness.mutants.command",  # zen-harness mutants
+    "harness.autoscale.scale_eval",  # zen-harness scale-eval
 )
 
 

@@ -30,8 +30,13 @@ from harness.cli import Subcommand
 from harness.errors import ReferenceRefused
 from harness.outputs import REFERENCE, RUNS
 
-KINDS = ("chaos", "phase1", "phase2", "coverage")
-RESULT_FILE = {kind: "summary.json" if kind == "chaos" else "results.json" for kind in KINDS}
+DEFAULT_KINDS = ("chaos", "phase1", "phase2", "coverage")
+# The seeded-defect catch matrix (nox -s mutants): published only when asked for by name.
+HARNESS_TRUTH = "harness-truth"
+KINDS = (*DEFAULT_KINDS, HARNESS_TRUTH)
+RESULT_FILE = {kind: "summary.json" if kind == "chaos" else "results.json" for kind in DEFAULT_KINDS}
+RESULT_FILE[HARNESS_TRUTH] = "matrix.json"
+RUN_FOLDER = {HARNESS_TRUTH: "mutants"}  # runs/<folder> when it is not the kind's own name
 REPORT_SUFFIXES = (".md", ".png", ".json")
 RAW_DATA = frozenset({"coverage.json"})  # measurement input, not a report
 
@@ -66,6 +71,9 @@ def check_run(kind: str, run: Path, scenarios: Path) -> None:
     """Raise ReferenceRefused when the run in ``run`` cannot replace the ``kind`` reference."""
     results = _read_results(kind, run)
     _check_stamp(results, run)
+    if kind == HARNESS_TRUTH:
+        _check_matrix(results, run)
+        return
     if kind != "chaos":
         if results.get("verdict") == "incomplete":
             unmeasured = ", ".join(results.get("not_measured") or {}) or "a gate"
@@ -88,6 +96,18 @@ def check_run(kind: str, run: Path, scenarios: Path) -> None:
         )
 
 
+def _check_matrix(results: dict[str, Any], run: Path) -> None:
+    """The whole catalogue, with its control run: a subset (--only, --rotate) is no reference."""
+    from harness.mutants.catalogue import load_catalogue
+
+    ran = {row["id"] for row in results.get("defects") or []}
+    expected = {defect.id for defect in load_catalogue()}
+    if ran != expected:
+        raise ReferenceRefused(f"{run} ran {len(ran)} of the catalogue's {len(expected)} defects: run all")
+    if results.get("control") is None:
+        raise ReferenceRefused(f"{run} has no control run (--no-control): run it with the control")
+
+
 def report_files(run: Path) -> list[Path]:
     return sorted(
         p for p in run.iterdir() if p.is_file() and p.suffix in REPORT_SUFFIXES and p.name not in RAW_DATA
@@ -107,7 +127,9 @@ def publish(kind: str, run: Path, reference: Path) -> list[Path]:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("kinds", nargs="*", metavar="KIND", help=f"{' | '.join(KINDS)} (default: all)")
+    parser.add_argument(
+        "kinds", nargs="*", metavar="KIND", help=f"{' | '.join(KINDS)} (default: {', '.join(DEFAULT_KINDS)})"
+    )
     parser.add_argument("--runs", type=Path, default=RUNS, help="where the runs are (default: runs)")
     parser.add_argument("--to", type=Path, default=REFERENCE, help="the reference root (default: reports)")
     parser.add_argument("--scenarios", type=Path, default=Path("scenarios"), help="the chaos library")
@@ -122,8 +144,8 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     refused = 0
-    for kind in args.kinds or KINDS:
-        source = args.runs / kind
+    for kind in args.kinds or DEFAULT_KINDS:
+        source = args.runs / RUN_FOLDER.get(kind, kind)
         try:
             check_run(kind, source, args.scenarios)
         except ReferenceRefused as exc:

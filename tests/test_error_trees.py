@@ -24,6 +24,7 @@ MODULES = [
     "harness.leaks.errors",
     "harness.fuzz.errors",
     "harness.launcher.errors",
+    "harness.autoscale.errors",
     "fakes._errors",
 ]
 

@@ -15,6 +15,8 @@ def _chaos_cell(summary: Mapping[str, Any], name: str) -> str:
         if row["name"] == name:
             if row.get("errors"):
                 return "harness error"
+            if row.get("invalid"):
+                return f"**INVALID** (steady state failed): {row['invalid']}"
             if row.get("passed"):
                 return "PASS"
             return "**FAIL**: " + ", ".join(row.get("failed") or [])

@@ -3,7 +3,9 @@
 Writes ``<reports>/<scenario>.json|.md|.png`` and ``<reports>/summary.md|.json``; exits 0
 when every hypothesis held, 1 when any failed or the harness hit an error, 2 when a
 scenario file is invalid, 3 when the --target baseline is not installed or does not
-start (a harness error with its log, not a verdict), 130 after Ctrl-C (rollbacks have run by then).
+start (a harness error with its log, not a verdict), 4 when no scenario was red but one was
+INVALID (its steady state, the 'before' phase, did not hold: ``harness.chaos.steady_state``),
+130 after Ctrl-C (rollbacks have run by then).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ integrity hypothesis finds those markers in what the providers received.
 from __future__ import annotations
 
 import random
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -24,7 +25,16 @@ from harness.chaos.sessions import SessionPool
 from harness.mcp_client import CallOutcome
 
 MIN_PREFIX_CHARS = 220
+REPLY_CHARS = 4000  # of each reply, kept for the secrets verdict
 ERROR_PAUSE_S = 0.05  # after a failure, so a fast-failing server does not spin workers
+# The fakes open every reply with "FAKE-REPLY model=... digest=<12 hex>" (fakes/reply.py): the
+# assistant's turn, traceable in what the server sends its provider on the thread's next turns.
+REPLY_MARKER = re.compile(r"FAKE-REPLY [^\n]*?(digest=[0-9a-f]{12})")
+
+
+def reply_marker(text: str) -> str | None:
+    found = REPLY_MARKER.search(text)
+    return found.group(1) if found else None
 
 
 @dataclass
@@ -35,6 +45,7 @@ class LoadRecorder:
     calls: list[CallRecord] = field(default_factory=list)
     threads: dict[str, list[ThreadTurn]] = field(default_factory=dict)
     in_flight: int = 0
+    replies: list[str] = field(default_factory=list)  # what each call returned (for the secrets verdict)
 
     def now(self) -> float:
         return time.monotonic() - self.t0
@@ -85,6 +96,8 @@ class LoadGenerator:
         self._filler = filler_text(spec.prompt_words)
         self._thread_count = 0
         self._weights = [tool.weight for tool in spec.tools]
+        # workers_per_thread > 1: workers in one group continue one thread at once.
+        self._shared: dict[int, _Thread] = {}
 
     async def run(self, duration_s: float) -> None:
         deadline = time.monotonic() + duration_s
@@ -137,6 +150,8 @@ class LoadGenerator:
         return args
 
     def _next_thread(self, worker: int, thread: _Thread | None) -> _Thread:
+        if self._spec.workers_per_thread > 1:
+            return self._shared_thread(worker)
         keep = (
             thread is not None
             and thread.continuation_id is not None
@@ -147,6 +162,16 @@ class LoadGenerator:
             return thread
         self._thread_count += 1
         return _Thread(key=f"w{worker}-{self._thread_count}")
+
+    def _shared_thread(self, worker: int) -> _Thread:
+        """The group's thread, which its workers continue concurrently; a new one once it is
+        long enough, or (with no continuation id yet) the same one, started by whoever is first."""
+        group = worker // self._spec.workers_per_thread
+        thread = self._shared.get(group)
+        if thread is None or thread.turns >= self._spec.max_turns_per_thread:
+            self._thread_count += 1
+            thread = self._shared[group] = _Thread(key=f"g{group}-{self._thread_count}")
+        return thread
 
     async def _one_call(self, worker: int, previous: _Thread | None) -> _Thread | None:
         tool = self._pick_tool()
@@ -176,7 +201,8 @@ class LoadGenerator:
                 return thread  # the scenario says the thread must survive (e.g. a restart)
             return None  # a failed turn ends the thread: it may not exist any more
         thread.turns += 1
-        thread.continuation_id = offered
+        shared = self._spec.workers_per_thread > 1  # a shared thread keeps the id another call got
+        thread.continuation_id = (offered or thread.continuation_id) if shared else offered
         return thread
 
     def _record(
@@ -189,6 +215,7 @@ class LoadGenerator:
         offered: str | None,
     ) -> None:
         start = outcome.started - self._rec.t0
+        self._rec.replies.append(outcome.text[:REPLY_CHARS] + (f"\n{outcome.error}" if outcome.error else ""))
         self._rec.calls.append(
             CallRecord(
                 worker=worker,
@@ -205,4 +232,12 @@ class LoadGenerator:
         )
         if marker is not None:
             # ``offered``: the server acknowledged this turn as stored in that thread.
-            self._rec.threads.setdefault(thread.key, []).append(ThreadTurn(marker, outcome.ok, offered))
+            turn = ThreadTurn(
+                marker,
+                outcome.ok,
+                offered,
+                reply=reply_marker(outcome.text) if outcome.ok else None,
+                start=start,
+                end=start + outcome.latency_s,
+            )
+            self._rec.threads.setdefault(thread.key, []).append(turn)

@@ -59,7 +59,8 @@ class ProviderRequest:
 
     provider: str
     body: str
-    t: float | None = None
+    t: float | None = None  # arrival, seconds since t0 (from the fake's own clock)
+    status: int | None = None  # the status the fake answered with (0: no response)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,11 @@ class ThreadTurn:
     marker: str
     ok: bool
     stored_in: str | None = None  # the continuation id the server offered: the turn is acknowledged
+    # The assistant's side of the turn: the fake's reply marker ("digest=<12 hex>") the answer
+    # carried, which every later request of the thread must repeat. None when not found.
+    reply: str | None = None
+    start: float | None = None  # seconds since t0: a turn sees only turns that ended before it began
+    end: float | None = None
 
 
 @dataclass
@@ -91,6 +97,9 @@ class RunData:
     store_connections: int | None = None  # connections the redis-server accepted (since its last start)
     actions: list[tuple[float, str, str | None]] = field(default_factory=list)  # (t, what, error)
     end: float = 0.0
+    # What the target exposed (harness.chaos.exposure): log, audit, ops:/route, replies.
+    exposed: dict[str, str] = field(default_factory=dict)
+    wall_t0: float = 0.0  # time.time() at t0: maps the fakes' wall-clock arrivals onto the run's times
 
     def span(self, phase: PhaseName) -> tuple[float, float]:
         if phase == "run":

@@ -27,6 +27,8 @@ def result_document(result: ScenarioResult) -> dict[str, Any]:
         "proves": result.scenario.proves,
         "source": str(result.source) if result.source else None,
         "passed": result.passed,
+        "status": result.status,
+        "invalid": result.invalid,
         "started_at": result.started_at,
         "duration_s": round(result.duration_s, 2),
         "time_scale": result.time_scale,

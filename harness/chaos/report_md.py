@@ -15,8 +15,12 @@ def _cell(text: str) -> str:
 
 def scenario_markdown(result: ScenarioResult, plot: Path | None) -> str:
     s = result.scenario
-    status = "PASS" if result.passed else "FAIL"
-    lines = [f"# {s.title or s.name}: {status}", ""]
+    lines = [f"# {s.title or s.name}: {result.status}", ""]
+    if result.invalid is not None:
+        lines += [
+            f"**INVALID: the steady state did not hold, so no later verdict counts:** {result.invalid}",
+            "",
+        ]
     if s.proves:
         lines += [f"**Proves:** {s.proves}", ""]
     if s.description:
@@ -59,7 +63,14 @@ def summary_markdown(
     results: list[ScenarioResult], made: dict[str, Any] | None = None, target: str = "zen_server"
 ) -> str:
     green = sum(1 for r in results if r.passed)
-    lines = ["# Chaos summary", "", f"{green} of {len(results)} scenarios green, target {target}.", ""]
+    invalid = sum(1 for r in results if r.status == "INVALID")
+    counted = f", {invalid} INVALID (steady state failed)" if invalid else ""
+    lines = [
+        "# Chaos summary",
+        "",
+        f"{green} of {len(results)} scenarios green{counted}, target {target}.",
+        "",
+    ]
     if made is not None:
         lines += [*stamp_lines(made), ""]
     lines += [
@@ -68,7 +79,7 @@ def summary_markdown(
     ]
     for r in results:
         held = sum(1 for v in r.verdicts if v.passed)
-        status = "PASS" if r.passed else "**FAIL**"
+        status = "PASS" if r.passed else f"**{r.status}**"
         link = f"[{r.scenario.name}]({r.scenario.name}.md)"
         held_text = f"{held}/{len(r.verdicts)} held"
         took = f"{r.duration_s:.1f}s" + (f" (x{r.time_scale:g})" if r.time_scale != 1.0 else "")
@@ -79,6 +90,8 @@ def summary_markdown(
         lines += [f"- {r.scenario.name}: {r.scenario.full_length}" for r in results if r.scenario.full_length]
     for r in results:
         lines += ["", f"## {r.scenario.name}", ""]
+        if r.invalid is not None:
+            lines += [f"- INVALID {_cell(r.invalid)}"]
         lines += [
             f"- {'PASS' if v.passed else 'FAIL'} {v.name}: {_cell(v.observed)} ({v.expected})"
             for v in r.verdicts

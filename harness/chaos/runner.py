@@ -29,12 +29,14 @@ from harness.chaos.environment import FakeProviders, FaultProxies
 from harness.chaos.environment.factory import RunTarget, make_target
 from harness.chaos.environment.redis_server import NoRedis, RedisServer, connections_received
 from harness.chaos.errors import ChaosError, EnvironmentStartError
+from harness.chaos.exposure import read_files, scrape_ops
 from harness.chaos.hypotheses import Verdict
 from harness.chaos.load import LoadGenerator, LoadRecorder
 from harness.chaos.records import ProviderRequest, RunData
 from harness.chaos.samplers import Samplers
 from harness.chaos.scenario import Phases, Scenario
 from harness.chaos.sessions import SessionPool
+from harness.chaos.steady_state import not_judged, steady_state_failure
 from harness.chaos.timeline import TimelineLog, run_action, run_timeline
 from harness.chaos.wiring import provider_wiring
 
@@ -81,10 +83,25 @@ class ScenarioResult:
     duration_s: float = 0.0
     target_log: Path | None = None
     time_scale: float = 1.0  # the scale the timeline ran at (``scenario`` is already scaled)
+    # Why the steady state ('before') did not hold: the run is INVALID, its verdicts not counted.
+    invalid: str | None = None
 
     @property
     def passed(self) -> bool:
-        return not self.errors and bool(self.verdicts) and all(v.passed for v in self.verdicts)
+        return (
+            not self.errors
+            and self.invalid is None
+            and bool(self.verdicts)
+            and all(v.passed for v in self.verdicts)
+        )
+
+    @property
+    def status(self) -> str:
+        """PASS, FAIL (a verdict failed or the harness hit an error) or INVALID (the steady
+        state failed: no later verdict counts)."""
+        if self.invalid is not None and not self.errors:
+            return "INVALID"
+        return "PASS" if self.passed else "FAIL"
 
 
 @dataclass(frozen=True)
@@ -126,6 +143,7 @@ async def run_scenario(scenario: Scenario, options: RunOptions, source: Path | N
         log = TimelineLog(time.monotonic(), on_event=view.event)
         env: _Env | None = None
         redis = RedisServer(workdir) if scenario.redis is not None else None
+        placeholders: dict[str, str] = {}
         try:
             await providers.start()
             proxied = [p.name for p in scenario.providers if p.proxied]
@@ -169,6 +187,9 @@ async def run_scenario(scenario: Scenario, options: RunOptions, source: Path | N
                 result.data.actions = log.actions
                 if env is not None:
                     await env.target.stop()
+                    result.data.exposed.update(
+                        read_files(result.target_log, scenario.target.env, placeholders)
+                    )
                 await proxies.stop()
                 await providers.stop()
                 if redis is not None:
@@ -180,7 +201,9 @@ async def run_scenario(scenario: Scenario, options: RunOptions, source: Path | N
             view.finished()
     result.duration_s = time.monotonic() - began
     if not result.errors or result.data.calls:
-        result.verdicts = [h.evaluate(result.data) for h in scenario.hypotheses]
+        verdicts = [h.evaluate(result.data) for h in scenario.hypotheses]
+        result.invalid = steady_state_failure(result.data, verdicts)
+        result.verdicts = verdicts if result.invalid is None else not_judged(verdicts, result.invalid)
     return result
 
 
@@ -211,6 +234,7 @@ async def _run_load(
                 f"no MCP session with the target within the startup timeout: {errors}"
             )
         recorder = LoadRecorder(t0=time.monotonic())
+        result.data.wall_t0 = time.time()
         log.t0 = recorder.t0
         samplers = Samplers(recorder, target, env.providers, [p.name for p in scenario.providers])
         view.started(scenario, phases, recorder, log)
@@ -227,13 +251,18 @@ async def _run_load(
         data.rss_mb = samplers.rss_mb
         data.provider_in_flight = samplers.provider_in_flight
         data.provider_total = samplers.provider_total
+        data.exposed["replies"] = "\n".join(recorder.replies)
+        data.exposed.update(await scrape_ops(target.endpoint()))
         pool.stop()
         group.cancel_scope.cancel()  # the timeline's late undos are the rollbacks' job now
 
 
 async def _collect_provider_requests(providers: FakeProviders, data: RunData) -> None:
-    bodies = await providers.request_bodies()
-    data.provider_requests = [ProviderRequest(name, body) for name, body in bodies]
+    log = await providers.request_log()
+    data.provider_requests = [
+        ProviderRequest(name, body, at - data.wall_t0 if at else None, status)
+        for name, body, at, status in log
+    ]
     data.provider_bodies_recorded = True
 
 

@@ -108,6 +108,9 @@ class LoadSpec(_Strict):
     continuation_ratio: float = Field(default=0.5, ge=0, le=1)
     continuation_path: str = "continuation_offer.continuation_id"
     max_turns_per_thread: int = Field(default=8, ge=1, le=1000)
+    # Workers in groups of this size continue one thread at once (concurrent continuations of
+    # the same conversation: a lost update shows as a missing turn). 1: each worker its own.
+    workers_per_thread: int = Field(default=1, ge=1, le=50)
     # Keep continuing a thread after a failed call (the server was down, not the thread lost):
     # proves a thread outlives a restart. Off by default: a failed turn may have ended the thread.
     keep_thread_after_error: bool = False

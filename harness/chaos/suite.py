@@ -33,6 +33,7 @@ from harness.outputs import run_dir
 from harness.stamp import stamp
 
 EXIT_OK, EXIT_RED, EXIT_INVALID, EXIT_HARNESS, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_UNSTEADY = 4  # no scenario red, but at least one INVALID: its steady state failed
 
 
 @dataclass
@@ -141,7 +142,8 @@ def write_summary(
         "target": target,
         "stamp": made,
         "scenarios": [
-            {"name": r.scenario.name, "passed": r.passed, "duration_s": round(r.duration_s, 2),
+            {"name": r.scenario.name, "passed": r.passed, "status": r.status, "invalid": r.invalid,
+             "duration_s": round(r.duration_s, 2),
              "time_scale": r.time_scale, "failed": [v.name for v in r.verdicts if not v.passed],
              "errors": r.errors, "notes": notes.get(r.scenario.name, [])}
             for r in results
@@ -234,8 +236,10 @@ def run_files(request: RunRequest, console: Console | None = None) -> int:
             result = anyio.run(run_scenario, scenario, options, file)
             results.append(result)
             write_reports(result, request.reports, request.plots)
-            mark = "[green]PASS[/]" if result.passed else "[bold red]FAIL[/]"
+            mark = "[green]PASS[/]" if result.passed else f"[bold red]{result.status}[/]"
             console.print(f"{mark} {scenario.name} ({result.duration_s:.1f}s)")
+            if result.invalid is not None:
+                console.print(f"  steady state failed: {result.invalid}", markup=False, highlight=False)
     except KeyboardInterrupt:
         console.print(
             "interrupted: the running scenario's rollbacks have run; partial results are not written"
@@ -250,4 +254,13 @@ def run_files(request: RunRequest, console: Console | None = None) -> int:
         console.print(f"N/A {skipped.name}: {skipped.reason}", markup=False, highlight=False)
     print_verdicts(console, results)
     console.print(f"reports in {request.reports}/ (summary.md)")
-    return EXIT_OK if all(r.passed for r in results) else EXIT_RED
+    return exit_code(results)
+
+
+def exit_code(results: list[ScenarioResult]) -> int:
+    """0 all green; 1 any red or harness error; 4 otherwise when a scenario was INVALID."""
+    if all(r.passed for r in results):
+        return EXIT_OK
+    if all(r.passed or r.status == "INVALID" for r in results):
+        return EXIT_UNSTEADY
+    return EXIT_RED

@@ -33,6 +33,7 @@ class Cluster:
         workdir: Path,
         redis_prefix: str = "zen:",
         drain_timeout_s: float = 30.0,
+        port: int | None = None,
     ) -> None:
         if not 1 <= instances <= 16:
             raise ClusterError(f"--instances must be between 1 and 16, not {instances}")
@@ -46,12 +47,17 @@ class Cluster:
             "ZEN_REDIS_PREFIX": redis_prefix,
             "ZEN_DRAIN_TIMEOUT_S": f"{drain_timeout_s:g}",
         }
+        self.instance_env = instance_env  # the autoscaler starts more instances with it
+        self.workdir = workdir
         self.instances = [
             ZenInstance(f"zen{i + 1}", instance_env, workdir / f"zen{i + 1}.log") for i in range(instances)
         ]
         backends = [Backend(i.name, "127.0.0.1", i.port) for i in self.instances]
         self.haproxy = HAProxy(
-            workdir / "haproxy", port=free_port(), servers=backends, check_interval_ms=CHECK_INTERVAL_MS
+            workdir / "haproxy",
+            port=port or free_port(),
+            servers=backends,
+            check_interval_ms=CHECK_INTERVAL_MS,
         )
 
     @property

@@ -18,9 +18,8 @@ import tempfile
 from pathlib import Path
 
 from harness.cli import Subcommand
+from harness.cluster.providers import FAKE_MODEL, fake_custom_provider
 from harness.errors import HarnessError
-
-FAKE_MODEL = "llama3.2"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -34,7 +33,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="fake: a fake OpenAI-compatible provider (no key needed); env: your own provider variables",
     )
     up.add_argument("--fake-latency-ms", type=int, default=200, help="the fake provider's latency")
+    up.add_argument("--port", type=int, help="HAProxy's port (default: a free one)")
     up.add_argument("--drain-timeout", type=float, default=30.0, help="ZEN_DRAIN_TIMEOUT_S of each instance")
+    from harness.autoscale.command import add_autoscale_arguments
+
+    add_autoscale_arguments(up)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,26 +66,28 @@ async def _up(args: argparse.Namespace) -> None:
         if args.providers == "fake":
             fake = FakeServer("openai", seed=1).start()
             fake.control.set_default({"latency": {"fixed_ms": args.fake_latency_ms}})
-            wiring = {
-                "CUSTOM_API_URL": fake.openai_base_url,
-                "CUSTOM_API_KEY": "fake",
-                "CUSTOM_MODEL_NAME": FAKE_MODEL,
-            }
-            env = server_environment(wiring)  # no real provider key next to the fake
+            # no real provider key next to the fake
+            env = server_environment(fake_custom_provider(fake.openai_base_url))
         redis = RedisServer(workdir)
         cluster: Cluster | None = None
         try:
             await redis.start()
             cluster = Cluster(
-                args.instances,
+                args.min if args.autoscale else args.instances,
                 env=env,
                 redis_url=redis.url,
                 workdir=workdir,
                 drain_timeout_s=args.drain_timeout,
+                port=args.port,
             )
             await cluster.start()
             _announce(cluster, redis.url, fake is not None)
-            await _until_stopped()
+            if args.autoscale:
+                from harness.autoscale.command import autoscale_until_stopped
+
+                await autoscale_until_stopped(cluster, args, _until_stopped())
+            else:
+                await _until_stopped()
         finally:
             print("zen-harness cluster: stopping", file=sys.stderr)
             if cluster is not None:

@@ -23,6 +23,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--time-scale", type=float, default=1.0, help="multiply the profile's durations")
     parser.add_argument("--limit-mb", type=float, default=100.0, help="allowed RSS growth (default 100)")
     parser.add_argument("--native", action="store_true", help="also record native stacks (slower)")
+    parser.add_argument(
+        "--max-bytes-per-call",
+        type=float,
+        default=None,
+        help="fail when the heap retains more than this per call after warm-up (bounded caches subtracted)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
             time_scale=args.time_scale,
             limit_mb=args.limit_mb,
             native=args.native,
+            max_bytes_per_call=args.max_bytes_per_call,
         )
     except HarnessError as exc:
         print(f"zen-harness leaks: {exc}", file=sys.stderr)
@@ -47,6 +54,12 @@ def run(args: argparse.Namespace) -> int:
             f"bounded caches {g['caches_warm_mb']:.1f} -> {g['caches_end_mb']:.1f} MB "
             f"({g['caches_growth_mb']:+.1f} MB); growth no bounded cache accounts for "
             f"{g['unexplained_growth_mb']:+.1f} MB"
+        )
+    if "retained_bytes_per_call" in g:
+        print(
+            f"heap retained per call after warm-up (caches subtracted): {g['retained_bytes_per_call']:+.0f} B"
+            f" over {g['calls_in_window']:.0f} calls"
+            + ("" if report.max_bytes_per_call is None else f" (limit {report.max_bytes_per_call:g} B)")
         )
     for site in report.sites["high_water_mark"][:5]:
         print(f"  peak: {site['size_mb']:.2f} MB {site['function']} ({site['file']}:{site['line']})")

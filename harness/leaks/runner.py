@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.leaks.analysis import memory_growth, timeline, top_sites
-from harness.leaks.caches import CacheSampler, split_growth
+from harness.leaks.caches import CacheSampler, per_call, split_growth
 from harness.leaks.errors import LeakCheckError
 from harness.leaks.plot import heap_and_rss
 from harness.load.profile import Profile, load_profile
@@ -54,15 +54,25 @@ class LeakReport:
     sites: dict[str, list[dict[str, Any]]]
     load: dict[str, Any]
     files: dict[str, str] = field(default_factory=dict)
+    # Heap retained per call after warm-up, bounded caches subtracted (None: not judged).
+    max_bytes_per_call: float | None = None
+
+    @property
+    def per_call_passed(self) -> bool:
+        if self.max_bytes_per_call is None:
+            return True
+        measured = self.growth.get("retained_bytes_per_call")
+        return measured is not None and measured <= self.max_bytes_per_call
 
     @property
     def passed(self) -> bool:
-        return self.growth["rss_growth_mb"] < self.limit_mb
+        return self.growth["rss_growth_mb"] < self.limit_mb and self.per_call_passed
 
     def to_json(self) -> dict[str, Any]:
         return {
             "profile": self.profile,
             "limit_mb": self.limit_mb,
+            "max_bytes_per_call": self.max_bytes_per_call,
             "passed": self.passed,
             "growth": self.growth,
             "top_sites": self.sites,
@@ -88,6 +98,7 @@ def run_leak_check(
     time_scale: float = 1.0,
     limit_mb: float = 100.0,
     native: bool = False,
+    max_bytes_per_call: float | None = None,
 ) -> LeakReport:
     profile = load_profile(profile_name)
     out = out_root / profile.name
@@ -111,7 +122,10 @@ def run_leak_check(
     growth |= split_growth(
         growth["rss_growth_mb"], caches.at(start + growth["warm_s"]), caches.at(start + growth["end_s"])
     )
+    calls_warm = caches.calls_at(start + growth["warm_s"])
+    growth |= per_call(growth, calls_warm, caches.calls_at(start + growth["end_s"]))
     report = LeakReport(profile.name, limit_mb, growth, top_sites(capture), load.summary.data)
+    report.max_bytes_per_call = max_bytes_per_call
     report.files = {
         "flamegraph": _flamegraph(capture, out / "flamegraph.html", leaks=False).name,
         "flamegraph_leaks": _flamegraph(capture, out / "flamegraph-leaks.html", leaks=True).name,
@@ -138,6 +152,7 @@ def markdown(report: LeakReport) -> str:
         f"| RSS (MB) | {g['rss_warm_mb']:.1f} | {g['rss_end_mb']:.1f} | {g['rss_growth_mb']:+.1f} |",
         f"| heap (MB) | {g['heap_warm_mb']:.1f} | {g['heap_end_mb']:.1f} | {g['heap_growth_mb']:+.1f} |",
         *_cache_rows(g),
+        *_per_call_rows(report),
         "",
         f"Load: {report.load.get('calls')} calls, {report.load.get('failures')} failed.",
         "",
@@ -157,6 +172,18 @@ def markdown(report: LeakReport) -> str:
             for s in report.sites[key]
         ]
     return "\n".join(lines) + "\n"
+
+
+def _per_call_rows(report: LeakReport) -> list[str]:
+    g = report.growth
+    if "retained_bytes_per_call" not in g:
+        return ["| heap retained per call | not measured (no call count or cache bytes scraped) | | |"]
+    bound = "" if report.max_bytes_per_call is None else f" (limit {report.max_bytes_per_call:g} B)"
+    mark = "" if report.per_call_passed else " **FAIL**"
+    return [
+        f"| heap retained per call, caches subtracted (B){bound}{mark} | | "
+        f"{g['calls_in_window']:.0f} calls | {g['retained_bytes_per_call']:+.0f} |"
+    ]
 
 
 def _cache_rows(g: dict[str, float]) -> list[str]:

@@ -29,6 +29,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="server under test instead of zen_server, e.g. 'python srv.py --http {port}' ({port}, {python})",
     )
+    parser.add_argument(
+        "--url",
+        default=None,
+        help="MCP URL already serving (e.g. from 'zen-harness cluster up'); the run starts no server",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,7 +47,11 @@ def run(args: argparse.Namespace) -> int:
     command = shlex.split(args.server_cmd) if args.server_cmd else None
     try:
         result = run_profile(
-            args.profile, out_root=args.out, time_scale=args.time_scale, server_command=command
+            args.profile,
+            out_root=args.out,
+            time_scale=args.time_scale,
+            server_command=command,
+            target_url=args.url,
         )
     except HarnessError as exc:
         print(f"zen-harness load: {exc}", file=sys.stderr)
@@ -52,6 +61,14 @@ def run(args: argparse.Namespace) -> int:
     name = result.profile.name
     print(f"profile {name}: {data['calls']} calls, {data['failures']} failed, {data['rps']:.1f}/s")
     print("latency ms: " + ", ".join(f"{k} {v:.0f}" for k, v in latency.items() if v is not None))
+    for worker in data.get("workers", []):
+        print(
+            f"  {worker['worker']} (pid {worker['pid']}): {worker['calls']} calls, "
+            f"{worker['failures']} failed, p95 {_ms(worker['latency_ms']['p95'])}"
+        )
+    if "tool_calls_per_instance" in data:
+        spread = data["tool_calls_per_instance"].items()
+        print("  tool calls per instance: " + ", ".join(f"{name} {count}" for name, count in spread))
     for check in result.checks:
         print(
             f"  {'PASS' if check.passed else 'FAIL'}  {check.name}: {check.measured} (target {check.target})"
@@ -60,8 +77,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"  cache {cache}: {_figures(row)}")
         for tool, counts in sorted(row.get("by_tool", {}).items()):
             print(f"    asked by {tool}: hit rate {_percent(counts['hit_rate'])}")
-    print(f"reports: {result.out_dir}/report.html, {result.out_dir}/locust_stats.csv")
+    out = result.out_dir
+    print(f"reports: {out}/report.html, {out}/locust_stats.csv, {out}/summary.json")
     return 0 if result.passed else 1
+
+
+def _ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f} ms"
 
 
 def _percent(rate: float | None) -> str:

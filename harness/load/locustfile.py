@@ -7,6 +7,8 @@ The runner hands the settings over in environment variables:
 - ``ZEN_LOAD_TIME_SCALE``: factor on every duration of the shape (short CI runs);
 - ``ZEN_LOAD_SUMMARY``: where to write the run's summary JSON (tool calls only, exact
   percentiles over all tools merged; Locust's own "Aggregated" row also counts handshakes);
+  With a master and workers (``--processes``), the master writes it, with a ``workers``
+  list: each worker's own figures from the reports it sent (tagged with its pid);
 - ``ZEN_LOAD_STDIO_COMMAND`` / ``ZEN_LOAD_STDIO_ENV``: JSON argv and env of the server each
   ``McpStdioUser`` starts for itself; ``ZEN_LOAD_WORKDIR``: the ``{workdir}`` of arguments.
 
@@ -24,7 +26,8 @@ from typing import Any
 
 from locust import LoadTestShape, User, between, events, task
 from locust.env import Environment
-from locust.stats import StatsEntry
+from locust.runners import WorkerRunner
+from locust.stats import RequestStats, StatsEntry
 
 from harness.load.http_session import McpHttpSession
 from harness.load.mix import ToolMixPlanner
@@ -150,17 +153,58 @@ class ProfileShape(LoadTestShape):
         return self.shape.tick(self.get_run_time())  # type: ignore[no-untyped-call]
 
 
+# On the master: each worker's statistics, rebuilt from the reports it sent (client id -> stats).
+WORKER_STATS: dict[str, RequestStats] = {}
+WORKER_PIDS: dict[str, int] = {}
+
+
+@events.report_to_master.add_listener  # type: ignore[untyped-decorator]
+def _tag_report(client_id: str, data: dict[str, Any], **_: Any) -> None:
+    data["zen_pid"] = os.getpid()  # which process made these calls
+
+
+@events.worker_report.add_listener  # type: ignore[untyped-decorator]
+def _keep_worker_report(client_id: str, data: dict[str, Any], **_: Any) -> None:
+    stats = WORKER_STATS.setdefault(client_id, RequestStats(use_response_times_cache=False))
+    if "zen_pid" in data:
+        WORKER_PIDS[client_id] = int(data["zen_pid"])
+    for entry_data in data.get("stats", []):
+        entry = StatsEntry.unserialize(entry_data, stats)
+        key = (entry.name, entry.method)
+        if key not in stats.entries:
+            stats.entries[key] = StatsEntry(stats, entry.name, entry.method)
+        stats.entries[key].extend(entry)
+    if "stats_total" in data:  # its time span, which the worker's rate is over
+        stats.total.extend(StatsEntry.unserialize(data["stats_total"], stats))
+
+
+def _tool_call_summary(stats: RequestStats, peak_users: int) -> dict[str, Any]:
+    # Merge every tool's entry (handshakes excluded) so p95 is over all tool calls at once.
+    merged = StatsEntry(stats, "tool calls", REQUEST_TYPE)
+    for entry in stats.entries.values():
+        if entry.method == REQUEST_TYPE and entry.name != "initialize":
+            merged.extend(entry)
+    handshakes = stats.entries.get(("initialize", REQUEST_TYPE))
+    return summary_of(merged, handshakes, peak_users)
+
+
+def _without_peak(summary: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in summary.items() if k != "peak_users"}  # the shape's, not a worker's
+
+
 @events.quitting.add_listener  # type: ignore[untyped-decorator]
 def _write_summary(environment: Environment, **_: Any) -> None:
     path = os.environ.get("ZEN_LOAD_SUMMARY")
-    if not path or environment.stats is None:
-        return
-    # Merge every tool's entry (handshakes excluded) so p95 is over all tool calls at once.
-    merged = StatsEntry(environment.stats, "tool calls", REQUEST_TYPE)
-    for entry in environment.stats.entries.values():
-        if entry.method == REQUEST_TYPE and entry.name != "initialize":
-            merged.extend(entry)
-    handshakes = environment.stats.entries.get(("initialize", REQUEST_TYPE))
-    data = summary_of(merged, handshakes, PROFILE.shape.scaled(TIME_SCALE).peak_users)
+    if not path or environment.stats is None or isinstance(environment.runner, WorkerRunner):
+        return  # a worker's figures reach the master in its reports; the master writes
+    peak_users = PROFILE.shape.scaled(TIME_SCALE).peak_users
+    data = _tool_call_summary(environment.stats, peak_users)
+    if PROFILE.workers:
+        ordered = sorted(WORKER_STATS, key=lambda client: WORKER_PIDS.get(client, 0))
+        data["workers"] = [
+            {"worker": f"worker-{n}", "pid": WORKER_PIDS.get(client), "client_id": client}
+            | _without_peak(_tool_call_summary(WORKER_STATS[client], peak_users))
+            for n, client in enumerate(ordered, start=1)
+        ]
     with open(path, "w", encoding="utf-8") as out:
         json.dump(data, out, indent=2)

@@ -45,6 +45,14 @@ class SloSpec(_Strict):
     error_rate: float = Field(default=0.01, ge=0, le=1)
 
 
+class TargetSpec(_Strict):
+    """What the load runs against: one zen_server (``server``) or a cluster the run starts itself
+    (``cluster``: its own redis-server, ``instances`` zen_server in distributed mode, HAProxy)."""
+
+    kind: Literal["server", "cluster"] = "server"
+    instances: int = Field(default=3, ge=1, le=16)
+
+
 class Profile(_Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     description: str = ""
@@ -59,6 +67,10 @@ class Profile(_Strict):
     # since long ago, as a repository's files are), for tools that read files.
     source_files: int = Field(default=0, ge=0, le=50)
     slo: SloSpec = Field(default_factory=SloSpec)
+    target: TargetSpec = Field(default_factory=TargetSpec)
+    # Locust worker processes: 0 runs one local process; N runs a master and N workers on this
+    # machine (Locust's --processes), and the summary gets each worker's own figures.
+    workers: int = Field(default=0, ge=0, le=8)
 
 
 def profile_path(name_or_path: str) -> Path:

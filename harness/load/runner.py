@@ -22,15 +22,18 @@ from typing import Any
 
 import httpx
 
+from harness.cluster.providers import fake_custom_provider
 from harness.launcher import (
     ZEN_HTTP_COMMAND,
     ZEN_STDIO_COMMAND,
     FakeProviders,
     HttpServerProcess,
     expand,
+    server_environment,
     without_real_providers,
 )
 from harness.load.cache_figures import scrape_cache_figures, write_sources
+from harness.load.cluster_target import ClusterTarget
 from harness.load.errors import LoadError
 from harness.load.profile import Profile, load_profile
 from harness.load.summary import LoadSummary, SloCheck
@@ -63,8 +66,10 @@ class LoadRun:
 
 def locust_command(profile: Profile, host: str, out_dir: Path, *, stop_timeout_s: float) -> list[str]:
     user = "McpHttpUser" if profile.transport == "http" else "McpStdioUser"
+    # A master and N workers forked on this machine; the master runs the shape and the reports.
+    distributed = ["--processes", str(profile.workers)] if profile.workers else []
     return [
-        sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
+        sys.executable, "-m", "locust", *distributed, "-f", str(LOCUSTFILE), "--headless",
         "--host", host, "--csv", str(out_dir / "locust"), "--html", str(out_dir / "report.html"),
         "--only-summary", "--loglevel", "WARNING", "--logfile", str(out_dir / "locust.log"),
         "--stop-timeout", f"{stop_timeout_s:g}", "--exit-code-on-error", "0", user,
@@ -78,12 +83,16 @@ def run_profile(
     time_scale: float = 1.0,
     server_command: Sequence[str] | None = None,
     while_serving: Callable[[str], AbstractContextManager[object]] | None = None,
+    target_url: str | None = None,
 ) -> LoadRun:
     """Run the profile against zen_server (or ``server_command``) and return its judged summary.
 
     ``while_serving(base_url)`` (HTTP profiles) is entered around the load, e.g. to scrape /metrics.
+    ``target_url`` (HTTP profiles): an MCP URL already serving; nothing is started then.
     """
     profile = load_profile(name_or_path)
+    if profile.transport != "http" and (target_url is not None or profile.target.kind == "cluster"):
+        raise LoadError(f"profile {profile.name} runs over stdio; a URL or a cluster needs an HTTP profile")
     out_dir = out_root / profile.name
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("locust*"):
@@ -91,11 +100,13 @@ def run_profile(
     summary_path = out_dir / "summary.json"
     summary_path.unlink(missing_ok=True)
     started_at = 0.0
+    per_instance: dict[str, int | None] = {}
     caches: dict[str, dict[str, Any]] = {}
     write_sources(out_dir / "sources", profile.source_files)
     (out_dir / "cache.json").unlink(missing_ok=True)
-    with FakeProviders(profile.provider) as fakes:
-        server_env = fakes.env() | profile.server_env
+    # A target URL is someone else's server: the run starts no fake provider for it.
+    with nullcontext(None) if target_url is not None else FakeProviders(profile.provider) as fakes:
+        server_env = (fakes.env() if fakes is not None else {}) | profile.server_env
         env = locust_environment(
             {
                 "ZEN_LOAD_PROFILE": str(
@@ -106,7 +117,18 @@ def run_profile(
                 "ZEN_LOAD_WORKDIR": str(out_dir.resolve()),
             }
         )
-        if profile.transport == "stdio":
+        if target_url is not None:
+            started_at = time.time()
+            exit_code = _run_locust(profile, target_url, out_dir, env, time_scale)
+        elif profile.target.kind == "cluster":
+            assert fakes is not None  # only a run on a target URL goes without
+            wiring = fake_custom_provider(fakes.fakes["openai"].openai_base_url) | profile.server_env
+            instances = profile.target.instances
+            with ClusterTarget(instances, server_environment(wiring), out_dir / "logs") as cluster:
+                started_at = time.time()
+                exit_code = _run_locust(profile, cluster.url, out_dir, env, time_scale)
+                per_instance = cluster.tool_calls_per_instance()
+        elif profile.transport == "stdio":
             env["ZEN_LOAD_STDIO_COMMAND"] = json.dumps(expand(server_command or ZEN_STDIO_COMMAND))
             env["ZEN_LOAD_STDIO_ENV"] = json.dumps(server_env)
             started_at = time.time()
@@ -123,7 +145,11 @@ def run_profile(
                 caches = _cache_figures(server.base_url, out_dir)
     if not summary_path.is_file():
         raise LoadError(f"Locust wrote no summary (exit {exit_code}); see {out_dir / 'locust.log'}")
-    summary = LoadSummary(json.loads(summary_path.read_text()))
+    data = json.loads(summary_path.read_text())
+    if per_instance:  # where the calls landed: HAProxy spread them over the instances
+        data["tool_calls_per_instance"] = per_instance
+        summary_path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    summary = LoadSummary(data)
     return LoadRun(profile, out_dir, exit_code, summary, summary.checks(profile.slo), started_at, caches)
 
 

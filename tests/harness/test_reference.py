@@ -113,4 +113,32 @@ def test_an_incomplete_or_foreign_gate_run_is_refused(tree: Path, capsys: pytest
 
 def test_an_unknown_kind_is_a_usage_error(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["reference", "chaoss"]) == 2
-    assert "unknown kind chaoss; known: chaos, phase1, phase2, coverage" in capsys.readouterr().err
+    known = "known: chaos, phase1, phase2, coverage, harness-truth"
+    assert f"unknown kind chaoss; {known}" in capsys.readouterr().err
+
+
+def mutants_run(root: Path, ids: list[str], *, control: bool = True) -> Path:
+    run = root / "runs" / "mutants"
+    run.mkdir(parents=True, exist_ok=True)
+    matrix = {"passed": True, "stamp": STAMP, "control": {"id": "control"} if control else None,
+              "defects": [{"id": i, "caught": True} for i in ids]}  # fmt: skip
+    (run / "matrix.json").write_text(json.dumps(matrix))
+    (run / "matrix.md").write_text("matrix\n")
+    return run
+
+
+def test_the_catch_matrix_is_published_only_whole_and_with_its_control(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from harness.mutants.catalogue import load_catalogue
+
+    ids = [d.id for d in load_catalogue()]
+    mutants_run(tree, ids[:2])
+    assert main(["reference", "harness-truth"]) == 1
+    assert "defects: run all" in capsys.readouterr().err
+    mutants_run(tree, ids, control=False)
+    assert main(["reference", "harness-truth"]) == 1
+    assert "no control run" in capsys.readouterr().err
+    mutants_run(tree, ids)
+    assert main(["reference", "harness-truth"]) == 0
+    assert (tree / "reports" / "harness-truth" / "matrix.md").read_text() == "matrix\n"

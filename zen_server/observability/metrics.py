@@ -102,6 +102,16 @@ class PrometheusObserver:
         )
         self.in_flight = Gauge("zen_in_flight_requests", "Tool calls running now.", registry=r)
         self.queued = Gauge("zen_queued_requests", "Tool calls waiting for admission.", registry=r)
+        self.capacity = Gauge(
+            "zen_capacity_requests",
+            "Tool calls this instance runs at once (MAX_CONCURRENT_REQUESTS).",
+            registry=r,
+        )
+        self.utilisation = Gauge(
+            "zen_utilisation_ratio",
+            "(running + queued calls) / capacity; above 1 means calls wait.",
+            registry=r,
+        )
         self.provider_in_flight = Gauge(
             "zen_provider_in_flight_requests", "Provider attempts running now.", ["provider"], registry=r
         )
@@ -214,6 +224,10 @@ class PrometheusObserver:
             self.in_flight.set(value)
         elif name == "queued":
             self.queued.set(value)
+        elif name == "capacity":
+            self.capacity.set(value)
+        elif name == "utilisation":
+            self.utilisation.set(value)
         elif name == "provider_in_flight":
             self._child(self.provider_in_flight, labels.get("provider", "unknown")).set(value)
         elif name in ("deployment_in_flight", "deployment_ewma_latency_seconds"):

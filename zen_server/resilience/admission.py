@@ -16,7 +16,7 @@ Semantics of ``async with controller.admit(tool=..., session_id=...)``:
   the instant it was granted gives the slot straight back. Slots are released in
   ``finally``, whatever the block raised.
 
-Gauges ``in_flight`` and ``queued`` are reported on every change.
+Gauges ``in_flight``, ``queued`` and ``utilisation`` are reported on every change, ``capacity`` once.
 """
 
 from __future__ import annotations
@@ -70,6 +70,9 @@ class AdmissionController:
         self._queue: deque[_Waiter] = deque()
         # Exponential moving average of how long a call holds its slot, for retry-after.
         self._avg_hold_s = 1.0
+        # An autoscaler needs each instance's capacity beside its load (deploy/kubernetes, harness/autoscale).
+        self._observer.set_gauge("capacity", float(self.max_in_flight))
+        self._observer.set_gauge("utilisation", 0.0)
 
     @classmethod
     def from_settings(
@@ -135,7 +138,7 @@ class AdmissionController:
         self._in_flight += 1
         if session_id is not None:
             self._per_session[session_id] = self._per_session.get(session_id, 0) + 1
-        self._observer.set_gauge("in_flight", float(self._in_flight))
+        self._report_load()
 
     def _release(self, session_id: str | None) -> None:
         self._in_flight -= 1
@@ -145,8 +148,14 @@ class AdmissionController:
                 self._per_session.pop(session_id, None)
             else:
                 self._per_session[session_id] = left
-        self._observer.set_gauge("in_flight", float(self._in_flight))
+        self._report_load()
         self._dispatch()
+
+    def _report_load(self) -> None:
+        """Gauges a scaler reads: running, waiting, and demand relative to capacity (above 1: queueing)."""
+        self._observer.set_gauge("in_flight", float(self._in_flight))
+        self._observer.set_gauge("queued", float(len(self._queue)))
+        self._observer.set_gauge("utilisation", (self._in_flight + len(self._queue)) / self.max_in_flight)
 
     def _dispatch(self) -> None:
         """Hand free slots to the oldest eligible waiters; the slot is taken on their behalf."""
@@ -160,7 +169,7 @@ class AdmissionController:
             self._queue.remove(waiter)
             self._take(waiter.session_id)
             waiter.future.set_result(None)
-        self._observer.set_gauge("queued", float(len(self._queue)))
+        self._report_load()
 
     async def _wait(self, tool: str | None, session_id: str | None) -> None:
         if len(self._queue) >= self.max_queued:
@@ -170,7 +179,7 @@ class AdmissionController:
             self._reject("queue_timeout", tool, session_id)
         waiter = _Waiter(session_id)
         self._queue.append(waiter)
-        self._observer.set_gauge("queued", float(len(self._queue)))
+        self._report_load()
         try:
             async with asyncio.timeout(wait):
                 await waiter.future
@@ -194,7 +203,7 @@ class AdmissionController:
     def _leave(self, waiter: _Waiter) -> None:
         if waiter in self._queue:
             self._queue.remove(waiter)
-        self._observer.set_gauge("queued", float(len(self._queue)))
+        self._report_load()
 
     def _reject(
         self, reason: RejectReason, tool: str | None, session_id: str | None, *, waited: float = 0.0

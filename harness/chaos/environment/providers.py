@@ -77,13 +77,15 @@ class FakeProviders:
         result: dict[str, Any] = await self._control(name, "GET", f"stats?bodies={bodies}")
         return result
 
-    async def request_bodies(self) -> list[tuple[str, str]]:
-        """(provider, body as JSON text) for every recorded request, all fakes."""
-        out: list[tuple[str, str]] = []
+    async def request_log(self) -> list[tuple[str, str, float, int]]:
+        """(provider, body as JSON text, wall-clock arrival, status answered) for every recorded
+        request, all fakes: the provider's side of the run, for integrity and retry spacing."""
+        out: list[tuple[str, str, float, int]] = []
         for name in self._fakes:
             stats = await self.stats(name, bodies=RECENT_BODIES)
             for call in stats.get("recent", []):
-                out.append((name, json.dumps(call.get("body"), ensure_ascii=False)))
+                body = json.dumps(call.get("body"), ensure_ascii=False)
+                out.append((name, body, float(call.get("at") or 0.0), int(call.get("status") or 0)))
         return out
 
     async def stop(self) -> None:

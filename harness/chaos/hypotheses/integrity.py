@@ -7,6 +7,12 @@ providers received that carries its marker must contain each earlier successful 
 the same thread exactly once: zero is a lost turn, two or more a duplicated one. With
 ``allow_truncation`` only the oldest turns may be missing (history cut to a token budget).
 
+Every stored turn, both sides: the user's prompt (its marker) and, with ``assistant_turns``
+(the default), the assistant's reply, traced by the fake's reply marker (``digest=...``) the
+answer carried. "Earlier" means acknowledged in the same server thread and finished before
+this call began, so calls continuing one thread at once (``workers_per_thread``) are judged
+on what each could have seen: a lost update is a turn missing from every later request.
+
     - type: conversation_integrity
       min_checked: 5
 """
@@ -36,7 +42,20 @@ class ConversationIntegrity(HypothesisSpec):
 
     phase: Phase = "run"
     allow_truncation: bool = False
+    assistant_turns: bool = True
     min_checked: int = Field(default=1, ge=1)
+
+    def _earlier(self, turns: list[ThreadTurn], index: int) -> list[str]:
+        """The markers every request of turn ``index`` must repeat once, oldest first."""
+        turn = turns[index]
+        markers: list[str] = []
+        for other in turns[:index]:
+            if not other.ok or not _before(turn, other):
+                continue
+            markers.append(other.marker)
+            if self.assistant_turns and other.reply is not None:
+                markers.append(other.reply)
+        return markers
 
     def evaluate(self, run: RunData) -> Verdict:
         if not run.provider_bodies_recorded:
@@ -47,7 +66,7 @@ class ConversationIntegrity(HypothesisSpec):
             for index, turn in enumerate(turns):
                 if not turn.ok:
                     continue
-                earlier = [t.marker for t in turns[:index] if t.ok]
+                earlier = self._earlier(turns, index)
                 for request in run.provider_requests:
                     if turn.marker not in request.body:
                         continue
@@ -74,7 +93,15 @@ class ConversationIntegrity(HypothesisSpec):
             duplicated=duplicated,
             checked=checked,
             threads=len(run.threads),
+            assistant_turns_traced=sum(1 for turns in run.threads.values() for t in turns if t.reply),
         )
+
+
+def _before(turn: ThreadTurn, other: ThreadTurn) -> bool:
+    """``other`` was stored in ``turn``'s server thread and finished before ``turn`` began."""
+    if other.stored_in is not None and turn.stored_in is not None and other.stored_in != turn.stored_in:
+        return False
+    return other.end is None or turn.start is None or other.end <= turn.start
 
 
 def _example(thread: str, index: int, turns: list[ThreadTurn], counts: list[int]) -> str:

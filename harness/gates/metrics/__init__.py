@@ -25,6 +25,7 @@ _KINDS: dict[str, str] = {
     "cluster_concurrency": "harness.gates.metrics.cluster_concurrency",
     "cluster_cache": "harness.gates.metrics.cluster_cache",
     "routing": "harness.gates.metrics.routing",
+    "scaling": "harness.gates.metrics.scaling",
 }
 
 MeasureFn = Callable[[Any, MeasureContext], Measurement]

@@ -6,10 +6,17 @@ counts: the rejection must be monitored too), and ``chat`` is called once per pr
 Covered: a ``zen_tool_calls_total`` series labelled with the tool, a
 ``zen_provider_requests_total`` series labelled with the provider, and answers on
 /health and /ready. ``coverage_pct`` = covered items / all items * 100.
+
+Coverage is measured with arguments every tool accepts: a tool that rejects the probe's
+arguments is counted apart (``probe_rejected``, a gate of its own at 0), so a gap in the
+monitoring is never hidden by, nor confused with, a probe the tool refused. One call made to
+fail on purpose (an unknown model) must show as an ``error``-side outcome of
+``zen_tool_calls_total``: the error counter is an item of its own (``counter:errors``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any, Literal
 
@@ -35,18 +42,40 @@ class Params(MeasureParams):
     server_env: dict[str, str] = Field(default_factory=dict)
 
 
+# zen_tool_calls_total outcomes that are failures
+FAILED_OUTCOMES = ("error", "rejected", "deadline")
+REJECTION_WORDS = ("validation error", "invalid argument", "invalid params", "is required")
+
+
 def placeholder(name: str, schema: dict[str, Any], *, model: str, workdir: str) -> Any:
-    """A plausible value for one argument, from its JSON schema."""
+    """A value for one argument that its JSON schema accepts (bounds, lengths, item types)."""
+    if "const" in schema:
+        return schema["const"]
     if schema.get("enum"):
         return schema["enum"][0]
+    options = schema.get("anyOf") or schema.get("oneOf")
+    if options and not schema.get("type"):
+        typed = [o for o in options if isinstance(o, dict) and o.get("type") != "null"]
+        if typed:
+            return placeholder(name, typed[0], model=model, workdir=workdir)
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "string")
     if name == "model":
         return model
     if kind == "string":
-        return workdir if "path" in name or "directory" in name else f"monitoring probe for {name}"
-    return {"integer": 1, "number": 0.5, "boolean": False, "array": [], "object": {}}.get(str(kind), "probe")
+        text = workdir if "path" in name or "directory" in name else f"monitoring probe for {name}"
+        return text.ljust(int(schema.get("minLength", 0)), ".")
+    if kind in ("integer", "number"):
+        low = schema.get("minimum", schema.get("exclusiveMinimum", 1))
+        value = max(1, low + (1 if "exclusiveMinimum" in schema else 0))
+        value = min(value, schema.get("maximum", value))
+        return int(value) if kind == "integer" else float(value)
+    if kind == "array":
+        items = schema.get("items") or {"type": "string"}
+        count = int(schema.get("minItems", 0))
+        return [placeholder(name, items, model=model, workdir=workdir) for _ in range(count)]
+    return {"boolean": False, "object": {}}.get(str(kind), "probe")
 
 
 def arguments_for(tool: dict[str, Any], *, model: str, workdir: str) -> dict[str, Any]:
@@ -68,20 +97,44 @@ def labels_seen(metrics_text: str, metric: str, label: str) -> set[str]:
     return seen
 
 
-def _call_everything(session: McpHttpSession, params: Params, workdir: str) -> tuple[list[str], list[str]]:
+def rejected_probe(text: str) -> bool:
+    """Whether a tool's error reply says the arguments were invalid (not that the call failed)."""
+    lowered = text.lower()
+    return any(
+        w in lowered for w in ("validation error", "invalid argument", "invalid params", "is required")
+    )
+
+
+def failed_outcomes(metrics_text: str, metric: str) -> float:
+    """Sum of ``metric`` samples whose outcome is a failure."""
+    wanted = {metric, metric.removesuffix("_total")}
+    total = 0.0
+    for family in text_string_to_metric_families(metrics_text):
+        if family.name in wanted:
+            total += sum(s.value for s in family.samples if s.labels.get("outcome") in FAILED_OUTCOMES)
+    return total
+
+
+def _call_everything(
+    session: McpHttpSession, params: Params, workdir: str
+) -> tuple[list[str], list[str], dict[str, str]]:
     session.initialize()
     tools = session.list_tools()
     first_model = next(iter(params.providers.values()))
     errors: list[str] = []
+    rejected: dict[str, str] = {}
     for tool in tools:
         try:
-            session.call_tool(
+            reply = session.call_tool(
                 tool["name"],
                 arguments_for(tool, model=first_model, workdir=workdir),
                 timeout_s=params.call_timeout_s,
             )
         except WireError as exc:
             errors.append(f"{tool['name']}: {exc.kind}: {exc}")
+            continue
+        if not reply.ok and rejected_probe(reply.text):
+            rejected[str(tool["name"])] = reply.text[:300]
     for provider, model in params.providers.items():
         chat = {
             "prompt": f"monitoring probe via {provider}",
@@ -92,7 +145,23 @@ def _call_everything(session: McpHttpSession, params: Params, workdir: str) -> t
             session.call_tool("chat", chat, timeout_s=params.call_timeout_s)
         except WireError as exc:
             errors.append(f"chat via {provider}: {exc.kind}: {exc}")
-    return [str(t["name"]) for t in tools], errors
+    return [str(t["name"]) for t in tools], errors, rejected
+
+
+def _fail_on_purpose(session: McpHttpSession, params: Params, workdir: str) -> None:
+    """One chat call that must fail (a model no provider serves): the error counter's probe."""
+    chat = {
+        "prompt": "monitoring probe: must fail",
+        "model": "no-such-model-probe",
+        "working_directory_absolute_path": workdir,
+    }
+    with contextlib.suppress(WireError):
+        session.call_tool("chat", chat, timeout_s=params.call_timeout_s)
+
+
+def _scrape(base_url: str) -> str:
+    response = httpx.get(f"{base_url}/metrics", timeout=10)
+    return response.text if response.status_code == 200 else ""
 
 
 def measure(params: Params, ctx: MeasureContext) -> Measurement:
@@ -104,7 +173,9 @@ def measure(params: Params, ctx: MeasureContext) -> Measurement:
     ) as running:  # fmt: skip
         session = McpHttpSession(running.url, timeout_s=params.call_timeout_s)
         try:
-            tools, call_errors = _call_everything(session, params, workdir)
+            tools, call_errors, rejected = _call_everything(session, params, workdir)
+            failed_before = failed_outcomes(_scrape(running.base_url), params.tool_metric)
+            _fail_on_purpose(session, params, workdir)
         finally:
             session.close()
         metrics = httpx.get(f"{running.base_url}/metrics", timeout=10)
@@ -118,12 +189,14 @@ def measure(params: Params, ctx: MeasureContext) -> Measurement:
     items |= {f"provider:{p}": p in providers_seen for p in params.providers}
     # /ready may answer 503 (degraded) and still be monitoring; only a missing route fails.
     items |= {f"endpoint:{path}": status in (200, 503) for path, status in endpoints.items()}
+    items["counter:errors"] = bool(text) and failed_outcomes(text, params.tool_metric) > failed_before
     covered = sum(items.values())
     return Measurement(
         values={
             "coverage_pct": 100.0 * covered / len(items) if items else 0.0,
             "items": len(items),
             "missing": len(items) - covered,
+            "probe_rejected": len(rejected),
         },
         details={
             "missing": sorted(k for k, ok in items.items() if not ok),
@@ -131,6 +204,7 @@ def measure(params: Params, ctx: MeasureContext) -> Measurement:
             "metrics_status": metrics.status_code,
             "endpoint_status": endpoints,
             "call_errors": call_errors,
+            "probe_rejected": rejected,
         },
         duration_s=time.monotonic() - started,
     )

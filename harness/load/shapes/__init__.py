@@ -11,11 +11,23 @@ from typing import Annotated
 from pydantic import Field
 
 from harness.load.shapes.base import ShapeBase, Tick
+from harness.load.shapes.cycle import CycleShape
 from harness.load.shapes.ramp import RampShape
 from harness.load.shapes.soak import SoakShape
 from harness.load.shapes.spike import SpikeShape
 from harness.load.shapes.step import StepShape
 
-ShapeSpec = Annotated[RampShape | SpikeShape | StepShape | SoakShape, Field(discriminator="kind")]
+ShapeSpec = Annotated[
+    RampShape | SpikeShape | StepShape | SoakShape | CycleShape, Field(discriminator="kind")
+]
 
-__all__ = ["RampShape", "ShapeBase", "ShapeSpec", "SoakShape", "SpikeShape", "StepShape", "Tick"]
+__all__ = [
+    "CycleShape",
+    "RampShape",
+    "ShapeBase",
+    "ShapeSpec",
+    "SoakShape",
+    "SpikeShape",
+    "StepShape",
+    "Tick",
+]

@@ -34,6 +34,7 @@ GREEN = f"""
 name: echo-steady
 proves: echo answers
 target: {{kind: command, transport: stdio, command: ["{sys.executable}", "{FRAGILE}"]}}
+providers: []  # echo reaches no model: no fake to prove the wiring with (steady state first)
 load:
   concurrency: 2
   tools: [{{name: echo, arguments: {{text: hi}}, prompt_argument: null, continuation_argument: null}}]

@@ -10,7 +10,7 @@ from harness.gates.driver import percentile
 from harness.gates.errors import NotMeasured
 from harness.gates.metrics.coverage import branch_figures
 from harness.gates.metrics.memory import growth
-from harness.gates.metrics.monitoring import arguments_for, labels_seen
+from harness.gates.metrics.monitoring import arguments_for, failed_outcomes, labels_seen, rejected_probe
 from harness.gates.metrics.test_suite import junit_counts
 from harness.gates.metrics.tools_compat import differences
 
@@ -138,3 +138,34 @@ def test_monitoring_builds_arguments_for_required_fields_from_the_schema() -> No
     assert args["confidence"] == "low" and args["relevant_files"] == []
     assert args["model"] == "gpt-5" and args["working_directory_absolute_path"] == "/abs"
     assert "optional" not in args
+
+
+def test_monitoring_arguments_meet_the_schema_bounds_every_tool_declares() -> None:
+    tool = {
+        "name": "planner",
+        "inputSchema": {
+            "properties": {
+                "step": {"type": "string", "minLength": 60},
+                "step_number": {"type": "integer", "minimum": 1, "maximum": 1},
+                "total_steps": {"type": "integer", "exclusiveMinimum": 2},
+                "models": {"type": "array", "minItems": 2, "items": {"type": "object"}},
+                "mode": {"anyOf": [{"type": "null"}, {"type": "string", "enum": ["fast"]}]},
+                "kind": {"const": "plan"},
+            },
+            "required": ["step", "step_number", "total_steps", "models", "mode", "kind"],
+        },
+    }
+    args = arguments_for(tool, model="gpt-5", workdir="/abs")
+    assert len(args["step"]) >= 60 and args["step_number"] == 1 and args["total_steps"] == 3
+    assert args["models"] == [{}, {}] and args["mode"] == "fast" and args["kind"] == "plan"
+
+
+def test_monitoring_counts_failed_outcomes_and_tells_a_rejected_probe_from_a_failure() -> None:
+    text = (
+        'zen_tool_calls_total{tool="chat",outcome="success"} 4.0\n'
+        'zen_tool_calls_total{tool="chat",outcome="error"} 2.0\n'
+        'zen_tool_calls_total{tool="debug",outcome="rejected"} 1.0\n'
+    )
+    assert failed_outcomes(text, "zen_tool_calls_total") == 3.0
+    assert rejected_probe("1 validation error for planner: step_number is required")
+    assert not rejected_probe("openai model gpt-5: HTTP 503: unavailable")

@@ -105,6 +105,7 @@ def test_leaks_command_prints_growth_and_top_five_sites_and_passes_under_the_lim
         "time_scale": 0.2,
         "limit_mb": 20.0,
         "native": True,
+        "max_bytes_per_call": None,  # no per-call bound unless asked for
     }
     assert "RSS  80.0 -> 95.5 MB (+15.5 MB)" in out
     assert "heap 20.0 -> 21.3 MB (+1.3 MB)" in out

@@ -40,8 +40,9 @@ def test_list_shows_every_bundled_profile_with_its_description(capsys: pytest.Ca
     assert main(["load", "--list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     names = [line.split()[0] for line in lines]
-    assert names == ["ramp", "repeated", "smoke", "smoke-stdio", "soak", "soak-long", "spike", "step"]
-    assert lines[0].startswith("ramp           0 to 100 users")
+    expected = ["cluster", "leak-per-call", "ramp", "repeated", "smoke", "smoke-stdio", "soak", "soak-long"]
+    assert names == [*expected, "spike", "step"]
+    assert lines[names.index("ramp")].startswith("ramp           0 to 100 users")
 
 
 def test_a_passing_run_prints_figures_and_checks_and_exits_0(
@@ -67,6 +68,7 @@ def test_a_passing_run_prints_figures_and_checks_and_exits_0(
         "out_root": tmp_path,
         "time_scale": 0.5,
         "server_command": ["python", "s.py", "--http", "{port}"],
+        "target_url": None,
     }
     assert "profile smoke: 40 calls, 0 failed, 4.2/s" in out
     # Percentiles that were not measured are left out, not printed as 0.
@@ -101,3 +103,20 @@ def test_an_unknown_profile_exits_2_naming_the_bundled_ones(capsys: pytest.Captu
     err = capsys.readouterr().err
     assert "no profile 'no-such-profile'" in err
     assert "smoke-stdio" in err
+
+
+def test_url_is_the_target_and_each_workers_figures_are_printed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    latency = {"p50": 200.0, "p95": 300.4, "p99": 350.0, "max": 400.0}
+    workers = [
+        {"worker": "worker-1", "pid": 11, "calls": 25, "failures": 0, "latency_ms": latency},
+        {"worker": "worker-2", "pid": 12, "calls": 15, "failures": 1, "latency_ms": latency | {"p95": None}},
+    ]
+    asked = fake_run(monkeypatch, tmp_path, DATA | {"workers": workers})
+    url = "http://127.0.0.1:9/mcp"
+    main(["load", "cluster", "--out", str(tmp_path), "--url", url])
+    out = capsys.readouterr().out
+    assert asked["target_url"] == url
+    assert "  worker-1 (pid 11): 25 calls, 0 failed, p95 300 ms\n" in out
+    assert "  worker-2 (pid 12): 15 calls, 1 failed, p95 n/a\n" in out
