@@ -39,7 +39,7 @@ class Catalogue(BaseModel):
 def load_catalogue(path: Path = CATALOGUE) -> list[Defect]:
     try:
         catalogue = Catalogue.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, yaml.YAMLError) as exc:
         raise MutantError(f"{path}: {exc}") from exc
     ids = [d.id for d in catalogue.defects]
     if len(set(ids)) != len(ids):
