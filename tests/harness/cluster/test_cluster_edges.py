@@ -133,7 +133,9 @@ async def test_actions_act_on_the_indexed_instance(tmp_path: Path, monkeypatch: 
         await cluster.kill(5)
 
 
-async def test_ensure_running_before_start_does_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_ensure_running_before_start_does_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cluster = make(tmp_path)
     rec = Recorder(cluster, monkeypatch)
     rec.running["zen1"] = False
@@ -141,7 +143,9 @@ async def test_ensure_running_before_start_does_nothing(tmp_path: Path, monkeypa
     assert rec.calls == []
 
 
-async def test_ensure_running_starts_only_the_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_ensure_running_starts_only_the_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cluster = make(tmp_path)
     rec = Recorder(cluster, monkeypatch)
     rec.states = [{"zen1": "UP", "zen2": "UP"}]
@@ -153,7 +157,9 @@ async def test_ensure_running_starts_only_the_stopped(tmp_path: Path, monkeypatc
     assert rec.calls == ["start zen2", "states"]
 
 
-async def test_rolling_restart_kills_what_did_not_drain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_rolling_restart_kills_what_did_not_drain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cluster = make(tmp_path, drain_timeout_s=1.0)
     rec = Recorder(cluster, monkeypatch)
     rec.states = [{"zen1": "UP", "zen2": "UP"}]

@@ -41,9 +41,14 @@ def test_an_action_is_required_and_providers_are_checked() -> None:
         parse("up", "--providers", "real")
 
 
-@pytest.mark.parametrize(("raised", "code"), [(None, 0), (ClusterError("no haproxy"), 2), (KeyboardInterrupt(), 130)])
+@pytest.mark.parametrize(
+    ("raised", "code"), [(None, 0), (ClusterError("no haproxy"), 2), (KeyboardInterrupt(), 130)]
+)
 def test_run_exit_codes(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], raised: BaseException | None, code: int
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    raised: BaseException | None,
+    code: int,
 ) -> None:
     async def up(args: argparse.Namespace) -> None:
         if raised is not None:
@@ -181,7 +186,21 @@ async def test_up_with_autoscale_hands_the_cluster_to_the_loop(
         await stopped
 
     monkeypatch.setattr(autoscale_command, "autoscale_until_stopped", loop)
-    strategy = autoscale_command.STRATEGIES[0]
+    from harness.autoscale.recommend import STRATEGIES
+
+    strategy = STRATEGIES[0]
     await command._up(parse("up", "--providers", "env", "--autoscale", strategy, "--min", "2"))
     assert f"autoscale {strategy}" in fakes and "waiting" in fakes
     assert "cluster 2 drain=30 port=None" in fakes
+
+
+async def test_up_when_redis_fails_stops_only_redis(
+    fakes: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(self: FakeRedis) -> None:
+        raise ClusterError("redis-server is not installed")
+
+    monkeypatch.setattr(FakeRedis, "start", broken)
+    with pytest.raises(ClusterError, match="redis-server"):
+        await command._up(parse("up", "--providers", "env"))
+    assert fakes == ["redis init", "redis stop"]

@@ -55,15 +55,17 @@ def make(workdir: Path, port: int = 9000) -> HAProxy:
 
 
 def test_missing_haproxy_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hap_mod.shutil, "which", lambda name: None)
+    monkeypatch.setattr("harness.cluster.haproxy.shutil.which", lambda name: None)
     monkeypatch.setattr(hap_mod, "Path", lambda p: SimpleNamespace(exists=lambda: False))
     with pytest.raises(ClusterToolMissing, match="apt-get install haproxy"):
         haproxy_executable()
 
 
 def test_haproxy_found_in_sbin_when_not_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hap_mod.shutil, "which", lambda name: None)
-    monkeypatch.setattr(hap_mod, "Path", lambda p: SimpleNamespace(exists=lambda: p == "/usr/local/sbin/haproxy"))
+    monkeypatch.setattr("harness.cluster.haproxy.shutil.which", lambda name: None)
+    monkeypatch.setattr(
+        hap_mod, "Path", lambda p: SimpleNamespace(exists=lambda: p == "/usr/local/sbin/haproxy")
+    )
     assert haproxy_executable() == "/usr/local/sbin/haproxy"
 
 
@@ -81,9 +83,7 @@ def test_paths_and_a_long_socket_path_moves_to_a_short_dir(tmp_path: Path) -> No
 def fake_haproxy(tmp_path: Path, check_status: int) -> str:
     script = tmp_path / "haproxy"
     script.write_text(
-        "#!/bin/sh\n"
-        f'if [ "$1" = "-c" ]; then echo "config says $3"; exit {check_status}; fi\n'
-        "exec sleep 30\n"
+        f'#!/bin/sh\nif [ "$1" = "-c" ]; then echo "config says $3"; exit {check_status}; fi\nexec sleep 30\n'
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     return str(script)
@@ -115,7 +115,9 @@ async def test_stop_without_a_process_or_after_exit_does_nothing(tmp_path: Path)
     assert exited.calls == []
 
 
-async def test_stop_kills_a_process_that_ignores_sigterm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_stop_kills_a_process_that_ignores_sigterm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     proxy = make(tmp_path)
     stubborn = FakeProcess(dies=False)
     proxy._process = stubborn  # type: ignore[assignment]
@@ -124,13 +126,15 @@ async def test_stop_kills_a_process_that_ignores_sigterm(tmp_path: Path, monkeyp
     assert stubborn.calls == ["terminate", "kill", "wait"]
 
 
-async def test_start_reports_an_early_exit_with_the_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_start_reports_an_early_exit_with_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     proxy = make(tmp_path / "h")
     monkeypatch.setattr(hap_mod, "haproxy_executable", lambda: "/bin/haproxy")
     (tmp_path / "h").mkdir()
     proxy.log_path.write_text("[ALERT] cannot bind\n")
     monkeypatch.setattr(proxy, "_spawn", lambda executable: FakeProcess(returncode=1))
-    with pytest.raises(ClusterError, match="exited while starting: .ALERT. cannot bind"):
+    with pytest.raises(ClusterError, match=r"exited while starting: \[ALERT\] cannot bind"):
         await proxy.start()
 
 

@@ -40,7 +40,9 @@ def test_free_port_is_a_usable_port() -> None:
     assert 0 < free_port() < 65536
 
 
-def test_argv_prefers_the_script_beside_the_interpreter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_argv_prefers_the_script_beside_the_interpreter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "zen-server").write_text("")
     monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
     assert zen_server_argv() == [str(tmp_path / "zen-server")]
@@ -48,20 +50,22 @@ def test_argv_prefers_the_script_beside_the_interpreter(tmp_path: Path, monkeypa
 
 def test_argv_falls_back_to_path_then_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
-    monkeypatch.setattr(inst_mod.shutil, "which", lambda name: "/opt/bin/zen-server")
+    monkeypatch.setattr("harness.cluster.instance.shutil.which", lambda name: "/opt/bin/zen-server")
     assert zen_server_argv() == ["/opt/bin/zen-server"]
-    monkeypatch.setattr(inst_mod.shutil, "which", lambda name: None)
+    monkeypatch.setattr("harness.cluster.instance.shutil.which", lambda name: None)
     assert zen_server_argv() == [str(tmp_path / "python"), "-m", "zen_server"]
 
 
 def test_pid_and_running_follow_the_process(tmp_path: Path) -> None:
-    instance = make(tmp_path)
-    assert instance.pid is None and not instance.running
-    assert instance.base_url == f"http://127.0.0.1:{instance.port}"
-    instance._process = FakeProcess()  # type: ignore[assignment]
-    assert instance.pid == 4242 and instance.running
-    instance._process = FakeProcess(returncode=1)  # type: ignore[assignment]
-    assert instance.pid is None and not instance.running
+    never = make(tmp_path)
+    assert never.pid is None and not never.running
+    assert never.base_url == f"http://127.0.0.1:{never.port}"
+    alive = make(tmp_path)
+    alive._process = FakeProcess()  # type: ignore[assignment]
+    assert alive.pid == 4242 and alive.running
+    exited = make(tmp_path)
+    exited._process = FakeProcess(returncode=1)  # type: ignore[assignment]
+    assert exited.pid is None and not exited.running
 
 
 def test_spawn_runs_the_argv_with_the_port_and_logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -105,7 +109,9 @@ async def test_start_waits_until_ready_through_http_errors(
     assert client.urls == [f"{instance.base_url}/ready"] * 2
 
 
-async def test_start_reports_an_exit_with_the_log_tail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_start_reports_an_exit_with_the_log_tail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(httpx, "AsyncClient", lambda **kw: FakeClient([]))
     instance = make(tmp_path)
     (tmp_path / "zen1.log").write_text("boom: bad config\n")
@@ -114,7 +120,9 @@ async def test_start_reports_an_exit_with_the_log_tail(tmp_path: Path, monkeypat
         await instance.start()
 
 
-async def test_wait_ready_without_a_process_says_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_wait_ready_without_a_process_says_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(httpx, "AsyncClient", lambda **kw: FakeClient([]))
     instance = make(tmp_path)
     (tmp_path / "zen1.log").write_text("")
@@ -138,7 +146,7 @@ async def test_kill_signals_only_a_running_process(tmp_path: Path, monkeypatch: 
         killed.append((pid, signum))
         process.returncode = -9
 
-    monkeypatch.setattr(inst_mod.os, "kill", fake_kill)
+    monkeypatch.setattr("harness.cluster.instance.os.kill", fake_kill)
     instance = make(tmp_path)
     await instance.kill()  # no process: nothing to do
     assert killed == []
@@ -178,7 +186,9 @@ async def test_restart_refuses_a_running_instance(tmp_path: Path, monkeypatch: p
     assert started == [True]
 
 
-async def test_stop_kills_what_outlives_the_terminate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_stop_kills_what_outlives_the_terminate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     instance = make(tmp_path)
     calls: list[str] = []
 
@@ -201,3 +211,33 @@ async def test_stop_kills_what_outlives_the_terminate(tmp_path: Path, monkeypatc
     monkeypatch.setattr(instance, "terminate", clean)
     await instance.stop()
     assert calls[-1] == "clean"
+
+
+async def test_start_keeps_asking_while_not_ready(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = FakeClient([503, 200])
+    monkeypatch.setattr(httpx, "AsyncClient", lambda **kw: client)
+    instance = make(tmp_path)
+    monkeypatch.setattr(instance, "_spawn", lambda: FakeProcess())
+    await instance.start()
+    assert len(client.urls) == 2
+
+
+class SlowToExit(FakeProcess):
+    """Exits on the second look after the signal: the reap waits once, then succeeds."""
+
+    looks_after_signal = 0
+
+    def poll(self) -> int | None:
+        if self.signals:
+            self.looks_after_signal += 1
+            if self.looks_after_signal > 1:
+                self.returncode = 0
+        return self.returncode
+
+
+async def test_terminate_waits_for_a_draining_process(tmp_path: Path) -> None:
+    instance = make(tmp_path)
+    process = SlowToExit(exits=False)
+    instance._process = process  # type: ignore[assignment]
+    assert await instance.terminate(30.0) == 0
+    assert process.signals == [signal.SIGTERM] and process.looks_after_signal == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -14,8 +15,10 @@ from harness.errors import ClusterError
 from harness.mcp_client import HttpEndpoint
 
 
-def make(tmp_path: Path, route: str = "balancer", instances: int = 2) -> ClusterTarget:
-    spec = TargetSpec(kind="cluster", instances=instances, route=route, drain_timeout_s=3, env={"X": "{who}"})  # type: ignore[arg-type]
+def make(
+    tmp_path: Path, route: Literal["balancer", "direct"] = "balancer", instances: int = 2
+) -> ClusterTarget:
+    spec = TargetSpec(kind="cluster", instances=instances, route=route, drain_timeout_s=3, env={"X": "{who}"})
     env = {"REDIS_URL": "redis://127.0.0.1:{rport}/0", "ZEN_REDIS_PREFIX": "run1:"}
     return ClusterTarget(spec, env, {"rport": "6399", "who": "me"}, tmp_path / "run.log")
 
@@ -46,7 +49,9 @@ def test_endpoints_balancer_and_direct(tmp_path: Path) -> None:
     assert urls == [HttpEndpoint(first), HttpEndpoint(second), HttpEndpoint(first)]
 
 
-async def test_start_failure_is_an_environment_start_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_start_failure_is_an_environment_start_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = make(tmp_path)
 
     async def broken() -> None:
@@ -57,7 +62,9 @@ async def test_start_failure_is_an_environment_start_error(tmp_path: Path, monke
         await target.start()
 
 
-async def test_start_stop_kill_and_rollbacks_delegate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_start_stop_kill_and_rollbacks_delegate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = make(tmp_path)
     calls: list[str] = []
 
@@ -92,7 +99,9 @@ async def test_cluster_errors_in_actions_are_action_errors(tmp_path: Path) -> No
         await target.kill_instance(7)
 
 
-async def test_restart_instance_refuses_a_running_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_restart_instance_refuses_a_running_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = make(tmp_path)
     restarted: list[int] = []
 
