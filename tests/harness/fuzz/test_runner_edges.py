@@ -1,0 +1,185 @@
+"""The fuzz runner's bookkeeping, with the server and channel faked (no processes)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import strategies as st
+
+from harness.fuzz import runner
+from harness.fuzz.channels import Exchange, HttpChannel
+from harness.fuzz.corpus import HostileCorpus
+from harness.fuzz.runner import CI, FuzzResult, Leaks, Session, TransportFigures
+from harness.fuzz.target import Secrets
+
+
+def _leaks() -> Leaks:
+    corpus = HostileCorpus(base=Path("/nonexistent"), markers={"file": "FILE-MARK"})
+    return Leaks(Secrets(env_marker="ENV-MARK", provider_key="sk-KEY"), corpus)
+
+
+def test_rss_growth_and_verdict_branches() -> None:
+    figures = TransportFigures(rss_start_mb=100.0, rss_peak_mb=150.0)
+    assert figures.rss_growth_mb == 50.0
+    result = FuzzResult(
+        budget=CI, seed=1, transports={"stdio": figures}, flood={"other_client_admitted": True}
+    )
+    assert result.passed
+    assert not FuzzResult(budget=CI, seed=1, transports={"stdio": figures}).passed  # no flood verdict
+    result.leaks = ["env marker in a reply"]
+    assert not result.passed
+    result.leaks = []
+    for attr in ("crashes", "hangs", "server_errors"):
+        setattr(figures, attr, 1)
+        assert not result.passed
+        setattr(figures, attr, 0)
+    figures.rss_peak_mb = figures.rss_start_mb + runner.RSS_GROWTH_LIMIT_MB + 1
+    assert not result.passed
+
+
+def test_leaks_scan_records_each_kind_once_per_place() -> None:
+    leaks = _leaks()
+    leaks.scan("nothing here", "a reply")
+    assert leaks.found == []
+    leaks.scan("ENV-MARK and sk-KEY", "a reply")
+    leaks.scan("ENV-MARK again", "a reply")
+    leaks.scan("ENV-MARK", "a log")
+    assert leaks.found == ["env marker in a reply", "provider key marker in a reply", "env marker in a log"]
+
+
+def test_leaks_scan_bodies_decodes_base64_and_skips_garbage() -> None:
+    leaks = _leaks()
+    encoded = base64.b64encode(b"xx FILE-MARK yy").decode().rstrip("=")
+    leaks.scan_bodies([{"image": f"data:image/png;base64,{encoded}"}, {"bad": "base64,A"}])
+    assert leaks.found == ["file marker in a provider request"]
+    clean = _leaks()
+    clean.scan_bodies([{"image": "data:x;base64,A"}])  # one char: not decodable, skipped
+    assert clean.found == []
+
+
+class _Process:
+    pid = 999_999_999
+    returncode: int | None = None
+
+
+class _Server:
+    def __init__(self, alive: bool = True) -> None:
+        self.process = _Process()
+        self._alive = alive
+        self.stopped = False
+
+    def alive(self) -> bool:
+        return self._alive
+
+    def stop(self) -> int:
+        self.stopped = True
+        return 0
+
+
+class _Channel:
+    def __init__(self, exchange: Exchange) -> None:
+        self.next = exchange
+        self.sent: list[str] = []
+
+    def exchange(self, text: str, expected: list[Any]) -> Exchange:
+        self.sent.append(text)
+        return self.next
+
+
+def _session(monkeypatch: pytest.MonkeyPatch, exchange: Exchange, alive: bool = True) -> Session:
+    starts: list[int] = []
+
+    def start(self: Session) -> tuple[Any, Any]:
+        starts.append(1)
+        return _Server(alive if len(starts) == 1 else True), _Channel(exchange)
+
+    monkeypatch.setattr(Session, "_start", start)
+    monkeypatch.setattr(runner, "rss_mb", lambda pids: 42.0)
+    return Session("stdio", {}, Path("."), Path("."), TransportFigures())
+
+
+def test_send_counts_crash_and_restarts(monkeypatch: pytest.MonkeyPatch) -> None:
+    session = _session(monkeypatch, Exchange(text="ok"), alive=False)
+    first = session.server
+    session.send("frame", ["1"], _leaks())
+    assert session.figures.crashes == 1 and session.server is not first
+    assert session.figures.examples[0].startswith("crash (exit None): 'frame'")
+    assert session.figures.rss_peak_mb == 42.0
+
+
+@pytest.mark.parametrize(
+    ("exchange", "field", "problem"),
+    [
+        (Exchange(missing=True), "hangs", "no answer"),
+        (Exchange(status=503), "server_errors", "HTTP 503"),
+    ],
+)
+def test_send_counts_hangs_and_5xx(
+    monkeypatch: pytest.MonkeyPatch, exchange: Exchange, field: str, problem: str
+) -> None:
+    session = _session(monkeypatch, exchange)
+    first = session.server
+    for _ in range(12):
+        session.send("x" * 400, [], _leaks())
+    assert getattr(session.figures, field) == 12
+    assert len(session.figures.examples) == 10  # only the first ten are kept
+    assert session.figures.examples[0] == f"{problem}: {'x' * 300!r}"
+    assert session.server is first  # alive: not restarted
+
+
+def test_send_clean_exchange_and_leak_in_reply(monkeypatch: pytest.MonkeyPatch) -> None:
+    session = _session(monkeypatch, Exchange(status=200, text="sk-KEY"))
+    leaks = _leaks()
+    session.send("{}", [], leaks)
+    figures = session.figures
+    assert (figures.crashes, figures.hangs, figures.server_errors, figures.examples) == (0, 0, 0, [])
+    assert leaks.found == ["provider key marker in a stdio reply"]
+
+
+def test_stop_closes_http_channel(monkeypatch: pytest.MonkeyPatch) -> None:
+    session = _session(monkeypatch, Exchange())
+    closed: list[bool] = []
+    http = HttpChannel.__new__(HttpChannel)
+    monkeypatch.setattr(HttpChannel, "close", lambda self: closed.append(True))
+    session.channel = http
+    assert session.stop() == 0
+    assert closed == [True]
+    session.channel = _Channel(Exchange())  # type: ignore[assignment]
+    assert session.stop() == 0 and closed == [True]
+
+
+def test_rss_of_a_gone_server_is_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "rss_mb", lambda pids: None)
+    assert runner._rss_mb(_Server()) == 0.0  # type: ignore[arg-type]
+
+
+def test_tool_schemas_reads_list_or_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    tools = {"result": {"tools": [{"name": "chat", "inputSchema": {"type": "object"}}]}}
+    good = Exchange(answers=["junk", {"id": "other"}, {"id": "tools", **tools}])
+    session = _session(monkeypatch, good)
+    assert runner._tool_schemas(session) == {"chat": {"type": "object"}}
+    assert json.loads(session.channel.sent[0])["method"] == "tools/list"  # type: ignore[union-attr]
+    bad = _session(monkeypatch, Exchange(answers=[{"id": "tools", "error": {}}], text="boom"))
+    with pytest.raises(RuntimeError, match="tools/list failed: boom"):
+        runner._tool_schemas(bad)
+
+
+def test_drive_runs_count_examples_reproducibly() -> None:
+    seen: list[int] = []
+    runner._drive(st.integers(0, 10**9), 5, 123, seen.append)
+    again: list[int] = []
+    runner._drive(st.integers(0, 10**9), 5, 123, again.append)
+    assert len(seen) == 5 and seen == again
+
+
+def test_calls_draws_only_the_given_tools() -> None:
+    schema = {"type": "object", "properties": {"prompt": {"type": "string"}}, "required": ["prompt"]}
+    tools = {"chat": schema, "thinkdeep": schema}
+    drawn: list[tuple[str, dict[str, Any]]] = []
+    runner._drive(runner._calls(tools, ["/p/a.py"], "/p"), 10, 7, drawn.append)
+    assert drawn and {name for name, _ in drawn} <= set(tools)
+    assert all(isinstance(arguments, dict) for _, arguments in drawn)
