@@ -183,3 +183,74 @@ def test_calls_draws_only_the_given_tools() -> None:
     runner._drive(runner._calls(tools, ["/p/a.py"], "/p"), 10, 7, drawn.append)
     assert drawn and {name for name, _ in drawn} <= set(tools)
     assert all(isinstance(arguments, dict) for _, arguments in drawn)
+
+
+@pytest.mark.parametrize("transport", ["stdio", "http"])
+def test_start_picks_the_channel_for_the_transport(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, transport: str
+) -> None:
+    made: list[tuple[str, Path]] = []
+
+    class FakeServer:
+        def __init__(self, kind: str, env: dict[str, str], log: Path, cwd: Path) -> None:
+            made.append((kind, log))
+
+    class FakeChannel:
+        def __init__(self, server: Any) -> None:
+            self.kind = "stdio-channel" if isinstance(self, FakeStdio) else "http-channel"
+            self.initialized = False
+
+        def initialize(self) -> None:
+            self.initialized = True
+
+    class FakeStdio(FakeChannel):
+        pass
+
+    class FakeHttp(FakeChannel):
+        pass
+
+    monkeypatch.setattr(runner, "ServerProcess", FakeServer)
+    monkeypatch.setattr(runner, "StdioChannel", FakeStdio)
+    monkeypatch.setattr(runner, "HttpChannel", FakeHttp)
+    session = Session(transport, {}, tmp_path, tmp_path, TransportFigures())
+    assert made == [(transport, tmp_path / f"{transport}.log")]
+    channel: Any = session.channel
+    assert channel.kind == f"{transport}-channel" and channel.initialized
+
+
+def test_session_flood_counts_refusals_and_checks_another_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx
+
+    statuses = iter([200, 429, 200, 503])
+    clients: list[dict[str, Any]] = []
+
+    class FakeClient:
+        def __init__(self, **kwargs: Any) -> None:
+            clients.append(kwargs)
+            self.other = "transport" in kwargs
+
+        def __enter__(self) -> FakeClient:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+        def post(self, url: str, *, content: str, headers: dict[str, str]) -> Any:
+            assert json.loads(content)["method"] == "initialize"
+            return type("R", (), {"status_code": 403 if self.other else next(statuses)})()
+
+    monkeypatch.setattr(httpx, "Client", FakeClient)
+    monkeypatch.setattr(httpx, "HTTPTransport", lambda **kw: ("transport", kw))
+    rss = iter([10.0, 30.0])
+    monkeypatch.setattr(runner, "_rss_mb", lambda server: next(rss))
+    session: Any = type("S", (), {"server": type("P", (), {"url": "http://127.0.0.1:1/mcp"})()})()
+    flood = runner._session_flood(session, 4)
+    assert flood == {
+        "initializes": 4,
+        "refused": 2,
+        "rss_before_mb": 10.0,
+        "rss_after_mb": 30.0,
+        "other_client_status": 403,
+        "other_client_admitted": False,
+    }
+    assert clients[1]["transport"] == ("transport", {"local_address": "127.0.0.2"})
