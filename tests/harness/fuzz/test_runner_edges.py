@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from harness.fuzz import runner
 from harness.fuzz.channels import Exchange, HttpChannel
 from harness.fuzz.corpus import HostileCorpus
+from harness.fuzz.frames import frame_texts
 from harness.fuzz.runner import CI, FuzzResult, Leaks, Session, TransportFigures
 from harness.fuzz.target import Secrets
 
@@ -254,3 +255,116 @@ def test_session_flood_counts_refusals_and_checks_another_client(monkeypatch: py
         "other_client_admitted": False,
     }
     assert clients[1]["transport"] == ("transport", {"local_address": "127.0.0.2"})
+
+
+def test_run_fuzz_orchestration_with_everything_faked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Budget split, provider scans, shutdown status, log and git-marker leaks: no processes."""
+    import fakes.testing
+
+    secrets_seen: list[Secrets] = []
+    base = tmp_path / "corpus-base"
+
+    class Stats:
+        requests = 3
+        recent = [{"body": {"messages": "clean"}}]
+
+    class Control:
+        def __init__(self) -> None:
+            self.resets = 0
+
+        def stats(self, bodies: int) -> Stats:
+            return Stats()
+
+        def reset(self) -> None:
+            self.resets += 1
+
+    control = Control()
+
+    class FakeProvider:
+        openai_base_url = "http://fake"
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            self.control = control
+
+        def __enter__(self) -> FakeProvider:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    class Corpus(HostileCorpus):
+        closed = False
+
+        def close(self) -> None:
+            Corpus.closed = True
+
+    def build_corpus(path: Path) -> HostileCorpus:
+        corpus = Corpus(base=base, markers={"file": "FILE-MARK"}, paths=["/x"])
+        corpus.git_marker.parent.mkdir(parents=True, exist_ok=True)
+        corpus.git_marker.write_text("ran hook", encoding="utf-8")
+        return corpus
+
+    def environment(url: str, secrets: Secrets, project: Path, audit: Path) -> dict[str, str]:
+        secrets_seen.append(secrets)
+        return {}
+
+    stops = iter([0, 1])
+
+    class FakeSession:
+        def __init__(self, transport: str, env: dict[str, str], logs: Path, cwd: Path, figures: Any) -> None:
+            self.transport, self.figures = transport, figures
+            self.server = _Server()
+            self.channel = type("C", (), {"initialize": lambda self: None})()
+            self.sent: list[str] = []
+
+        def send(self, text: str, expected: list[Any], leaks: Leaks) -> Exchange:
+            self.sent.append(text)
+            return Exchange()
+
+        def stop(self) -> int:
+            return next(stops)
+
+    def drive(strategy: Any, count: int, run_seed: int, body: Any) -> None:
+        for _ in range(count):
+            body("{}" if strategy is frame_texts else ("chat", {"prompt": "hi"}))
+
+    schemas = {"chat": {"type": "object"}}
+    monkeypatch.setattr(fakes.testing, "FakeServer", FakeProvider)
+    monkeypatch.setattr(runner, "build_corpus", build_corpus)
+    monkeypatch.setattr(runner, "server_environment", environment)
+    monkeypatch.setattr(runner, "Session", FakeSession)
+    monkeypatch.setattr(runner, "_drive", drive)
+    monkeypatch.setattr(runner, "_tool_schemas", lambda session: schemas)
+    monkeypatch.setattr(runner, "_rss_mb", lambda server: 50.0)
+    monkeypatch.setattr(
+        runner, "_session_flood", lambda s, n: {"rss_after_mb": 80.0, "other_client_admitted": True}
+    )
+    monkeypatch.setattr(runner, "SCAN_EVERY", 2)
+    work = tmp_path / "work"
+    work.mkdir()
+    logs: list[str] = []
+
+    def log_writer(line: str) -> None:
+        logs.append(line)
+        if line.startswith("[http] frames"):  # the env marker shows up in a log file
+            (work / "http.log").write_text(secrets_seen[0].env_marker, encoding="utf-8")
+
+    budget = runner.Budget(frames=3, arguments=5, session_flood=7)
+    result = runner.run_fuzz(budget, run_seed=1, work_dir=work, log=log_writer)
+    stdio, http = result.transports["stdio"], result.transports["http"]
+    assert (stdio.frames, http.frames) == (3, 3)
+    assert stdio.arguments["chat"] == 3 and http.arguments["chat"] == 2  # odd share goes to stdio
+    assert stdio.arguments["workflow"] == 0
+    assert stdio.crashes == 0 and http.crashes == 1
+    assert http.examples == ["exit status 1 at shutdown"]
+    assert http.rss_peak_mb == 80.0 and result.flood["other_client_admitted"]
+    assert result.provider_requests == 3 * (5 + 1)  # 11 sends: every 2nd scanned, then once forced
+    assert Corpus.closed
+    assert "env marker in the log http.log" in result.leaks
+    assert any(
+        leak.startswith("the corpus repository made git run a program: ran hook") for leak in result.leaks
+    )
+    assert not result.passed
+    assert any("chat: 3 argument sets over 1 tool(s)" in line for line in logs)
