@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 
 import harness.chaos.runner as runner
 from harness.chaos.actions import ActionSpec
+from harness.chaos.errors import EnvironmentStartError
 from harness.chaos.hypotheses import Verdict
 from harness.chaos.records import RunData
 from harness.chaos.runner import RunView, ScenarioResult
@@ -127,3 +129,73 @@ async def test_every_rollback_runs_and_each_failure_is_reported(
     assert ran[:4] == ["first", "second", *builtin]
     assert len(ran) == 4 + (1 if with_redis else 0)
     assert (ran[-1] == "redis-server running") == with_redis  # EnsureRedis only with a redis: section
+
+
+LIBRARY = Path(__file__).resolve().parents[3] / "scenarios"
+
+
+class StartFails:
+    """FakeProviders / FaultProxies / RedisServer stand-in: records its life, start raises ``error``."""
+
+    error: BaseException | None = None
+    events: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    async def start(self, *args: Any) -> None:
+        StartFails.events.append("start")
+        if StartFails.error is not None:
+            raise StartFails.error
+
+    async def stop(self) -> None:
+        StartFails.events.append("stop")
+
+
+class Recording(RunView):
+    finished_calls = 0
+
+    def finished(self) -> None:
+        Recording.finished_calls += 1
+
+
+@pytest.fixture
+def failing_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    StartFails.events = []
+    Recording.finished_calls = 0
+    for name in ("FakeProviders", "FaultProxies", "RedisServer"):
+        monkeypatch.setattr(runner, name, StartFails)
+
+
+@pytest.mark.usefixtures("failing_parts")
+@pytest.mark.parametrize(
+    "error",
+    [
+        EnvironmentStartError("fake provider port taken"),
+        ExceptionGroup("load", [EnvironmentStartError("fake provider port taken")]),
+    ],
+)
+async def test_a_start_failure_is_a_harness_error_and_everything_started_is_stopped(
+    tmp_path: Path, error: BaseException
+) -> None:
+    from harness.chaos.loader import load_scenario
+
+    StartFails.error = error
+    scenario = load_scenario(LIBRARY / "redis-outage.yaml")
+    outcome = await runner.run_scenario(scenario, runner.RunOptions(log_dir=tmp_path, view=Recording))
+    assert outcome.errors == ["fake provider port taken"]
+    assert outcome.status == "FAIL" and outcome.verdicts == []
+    assert StartFails.events == ["start", "stop", "stop", "stop"]  # providers, proxies, redis
+    assert Recording.finished_calls == 1
+    assert outcome.target_log is not None and outcome.target_log.parent == tmp_path
+
+
+@pytest.mark.usefixtures("failing_parts")
+async def test_a_non_harness_error_in_a_group_is_not_swallowed(tmp_path: Path) -> None:
+    from harness.chaos.loader import load_scenario
+
+    StartFails.error = ExceptionGroup("load", [EnvironmentStartError("x"), KeyError("bug")])
+    scenario = load_scenario(LIBRARY / "redis-outage.yaml")
+    with pytest.raises(ExceptionGroup):
+        await runner.run_scenario(scenario, runner.RunOptions(log_dir=tmp_path))
+    assert StartFails.events[-3:] == ["stop", "stop", "stop"]  # torn down all the same
