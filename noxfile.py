@@ -50,7 +50,7 @@ def _run(session: nox.Session, tool: str, *args: str, **kwargs: Any) -> None:
 def tests(session: nox.Session) -> None:
     """The whole test suite (pass extra pytest args after --)."""
     _venv(session)
-    _run(session, "pytest", "-q", *session.posargs, env={"PYTHONFAULTHANDLER": "1"})
+    _run(session, "pytest", "-q", "-n", "2", *session.posargs, env={"PYTHONFAULTHANDLER": "1"})
 
 
 @nox.session
@@ -77,6 +77,8 @@ def coverage(session: nox.Session) -> None:
         session,
         "pytest",
         "-q",
+        "-n",
+        "2",
         "--cov",
         "--cov-branch",
         "--cov-report=term",
