@@ -44,12 +44,13 @@ import redis.asyncio as aioredis  # noqa: E402
 from mcp import Client  # noqa: E402
 from mcp.client.streamable_http import streamable_http_client  # noqa: E402
 
+from benchmarks.shared import app_for  # noqa: E402
 from fakes.testing import FakeServer  # noqa: E402
 from zen_server.config import Settings  # noqa: E402
 from zen_server.conversation.memory_store import BoundedMemoryStore  # noqa: E402
 from zen_server.conversation.redis_store import RedisStore  # noqa: E402
 from zen_server.conversation.types import ConversationStore, Thread, Turn  # noqa: E402
-from zen_server.server import ZenApp, build_app  # noqa: E402
+from zen_server.server import ZenApp  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 PREFIX = f"bench-{uuid.uuid4().hex[:10]}:"
@@ -119,16 +120,6 @@ async def store_overhead() -> None:
 
 
 # --- 2. throughput ratio ---------------------------------------------------------------------
-@asynccontextmanager
-async def app_for(**values: Any) -> AsyncIterator[ZenApp]:
-    app = build_app(Settings(log_level="CRITICAL", **values))
-    await app.start()
-    try:
-        yield app
-    finally:
-        await app.aclose()
-
-
 async def calls_per_second(app: ZenApp, seconds: float, workers: int = 16) -> float:
     deadline = time.monotonic() + seconds
     done = 0

@@ -19,8 +19,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,9 +28,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.shared import app_for  # noqa: E402
 from fakes.testing import FakeServer  # noqa: E402
-from zen_server.config import Settings  # noqa: E402
-from zen_server.server import ZenApp, build_app  # noqa: E402
+from zen_server.server import ZenApp  # noqa: E402
 from zen_server.tools.base import ToolResult  # noqa: E402
 
 PROBE = ROOT / "tests" / "integration" / "memory_probe.py"
@@ -99,17 +99,6 @@ def fakes(*defaults: dict[str, Any]) -> Iterator[list[Fake]]:
     finally:
         for fake in started:
             fake.stop()
-
-
-@asynccontextmanager
-async def app_for(**values: Any) -> AsyncIterator[ZenApp]:
-    values.setdefault("log_level", "CRITICAL")
-    app = build_app(Settings(**values))
-    await app.start()
-    try:
-        yield app
-    finally:
-        await app.aclose()
 
 
 @dataclass
