@@ -30,14 +30,14 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.shared import app_for  # noqa: E402
+from benchmarks.shared import Rows, app_for  # noqa: E402
 from fakes.testing import FakeServer  # noqa: E402
 from zen_server.cache.caller import CachingModelCaller  # noqa: E402
 from zen_server.cache.redis_tier import RedisTier  # noqa: E402
@@ -50,20 +50,8 @@ OLD_NS = 1_600_000_000 * 1_000_000_000  # untouched source files: outside the ra
 OUT = ROOT / "runs" / "bench_caching.json"
 
 
-@dataclass
-class Row:
-    check: str
-    target: str
-    measured: str
-    ok: bool | None  # None: information only
-
-
-ROWS: list[Row] = []
-
-
-def row(check: str, target: str, measured: str, ok: bool | None) -> None:
-    ROWS.append(Row(check, target, measured, ok))
-    print(f"  {'.' if ok is not False else 'x'} {check}: {measured}", file=sys.stderr, flush=True)
+ROWS = Rows()
+row = ROWS.add
 
 
 @contextmanager

@@ -44,7 +44,7 @@ import redis.asyncio as aioredis  # noqa: E402
 from mcp import Client  # noqa: E402
 from mcp.client.streamable_http import streamable_http_client  # noqa: E402
 
-from benchmarks.shared import app_for  # noqa: E402
+from benchmarks.shared import Rows, app_for  # noqa: E402
 from fakes.testing import FakeServer  # noqa: E402
 from zen_server.config import Settings  # noqa: E402
 from zen_server.conversation.memory_store import BoundedMemoryStore  # noqa: E402
@@ -56,12 +56,8 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 PREFIX = f"bench-{uuid.uuid4().hex[:10]}:"
 ZEN_SERVER = str(Path(sys.executable).with_name("zen-server"))
 MB = 1024 * 1024
-ROWS: list[tuple[str, str, str, bool | None]] = []
-
-
-def row(check: str, target: str, measured: str, ok: bool | None) -> None:
-    ROWS.append((check, target, measured, ok))
-    print(f"  {'.' if ok is not False else 'x'} {check}: {measured}", file=sys.stderr, flush=True)
+ROWS = Rows()
+row = ROWS.add
 
 
 def pct(values: list[float], q: float) -> float:
@@ -400,10 +396,9 @@ def main() -> int:
     started = time.monotonic()
     asyncio.run(main_async(args.soak_s, args.runs, args.only))
     print()
-    for check, target, measured, ok in ROWS:
-        verdict = "info" if ok is None else ("PASS" if ok else "FAIL")
-        print(f"{verdict} | {check} | target: {target} | {measured}")
-    failed = sum(1 for *_, ok in ROWS if ok is False)
+    for r in ROWS:
+        print(f"{r.verdict} | {r.check} | target: {r.target} | {r.measured}")
+    failed = sum(1 for r in ROWS if r.ok is False)
     print(f"\n{len(ROWS) - failed}/{len(ROWS)} rows pass; {time.monotonic() - started:.0f} s")
     return 1 if failed else 0
 

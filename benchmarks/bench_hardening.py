@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.shared import app_for  # noqa: E402
+from benchmarks.shared import Rows, app_for  # noqa: E402
 from fakes.testing import FakeServer  # noqa: E402
 from zen_server.server import ZenApp  # noqa: E402
 from zen_server.tools.base import ToolResult  # noqa: E402
@@ -38,24 +38,8 @@ MB = 1024 * 1024
 
 
 # --- plumbing ----------------------------------------------------------------------------
-@dataclass
-class Row:
-    check: str
-    target: str
-    measured: str
-    ok: bool | None  # None: information only
-
-    @property
-    def verdict(self) -> str:
-        return "info" if self.ok is None else ("PASS" if self.ok else "FAIL")
-
-
-ROWS: list[Row] = []
-
-
-def row(check: str, target: str, measured: str, ok: bool | None) -> None:
-    ROWS.append(Row(check, target, measured, ok))
-    print(f"  {'.' if ok is not False else 'x'} {check}: {measured}", file=sys.stderr, flush=True)
+ROWS = Rows()
+row = ROWS.add
 
 
 class Fake:

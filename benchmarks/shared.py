@@ -7,8 +7,10 @@ so they import this module as ``benchmarks.shared``.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,3 +34,25 @@ def write_json(path: Path, result: Any) -> None:
     """A run's figures as JSON at ``path`` (its folder made when missing)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+
+
+@dataclass
+class Row:
+    """One line of a benchmark's table: what was checked, its target, the figure measured."""
+
+    check: str
+    target: str
+    measured: str
+    ok: bool | None  # None: information only
+
+    @property
+    def verdict(self) -> str:
+        return "info" if self.ok is None else ("PASS" if self.ok else "FAIL")
+
+
+class Rows(list[Row]):
+    """A benchmark's rows in the order measured; each one noted on stderr as it lands."""
+
+    def add(self, check: str, target: str, measured: str, ok: bool | None) -> None:
+        self.append(Row(check, target, measured, ok))
+        print(f"  {'.' if ok is not False else 'x'} {check}: {measured}", file=sys.stderr, flush=True)
