@@ -126,32 +126,34 @@ def soak_long(session: nox.Session) -> None:
     _run(session, "zen-harness", "leaks", "soak-long", "--limit-mb", "5", *session.posargs)
 
 
+def _gate(session: nox.Session, phase: str) -> None:
+    """One phase's gates through ``zen-harness gate``, the session's own arguments passed on."""
+    _venv(session)
+    _run(session, "zen-harness", "gate", phase, *session.posargs)
+
+
 @nox.session
 def phase1(session: nox.Session) -> None:
     """Phase-1 gates (100 concurrent, memory growth, monitoring, chaos); -- --full for the 5-min soak."""
-    _venv(session)
-    _run(session, "zen-harness", "gate", "phase1", *session.posargs)
+    _gate(session, "phase1")
 
 
 @nox.session
 def phase3(session: nox.Session) -> None:
     """Phase-3 gates: the cluster scenarios, concurrency across instances (needs haproxy, redis-server)."""
-    _venv(session)
-    _run(session, "zen-harness", "gate", "phase3", *session.posargs)
+    _gate(session, "phase3")
 
 
 @nox.session
 def phase2(session: nox.Session) -> None:
     """Phase-2 gates (server.py lines, tools incompatible with upstream, whole suite green)."""
-    _venv(session)
-    _run(session, "zen-harness", "gate", "phase2", *session.posargs)
+    _gate(session, "phase2")
 
 
 @nox.session
 def phase4(session: nox.Session) -> None:
     """Phase-4 gates (routing strategy table on three deployments, routing overhead)."""
-    _venv(session)
-    _run(session, "zen-harness", "gate", "phase4", *session.posargs)
+    _gate(session, "phase4")
 
 
 @nox.session

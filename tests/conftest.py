@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from typing import NoReturn
 
 import pytest
 
@@ -15,6 +17,14 @@ REDIS_URL = os.environ.get("ZEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 def running_under_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def unavailable(message: str) -> NoReturn:
+    """Skip for want of ``message``'s missing part, except under CI=true where it fails:
+    CI must never turn green by skipping."""
+    if running_under_ci():
+        pytest.fail(f"CI=true and {message}")
+    pytest.skip(message)
 
 
 @pytest.fixture
@@ -35,10 +45,7 @@ def redis_url() -> Iterator[str]:
     try:
         client.ping()
     except redis.RedisError as exc:
-        message = f"Redis at {REDIS_URL} is unreachable ({exc}); start it or set ZEN_TEST_REDIS_URL"
-        if running_under_ci():
-            pytest.fail(f"CI=true and {message}")
-        pytest.skip(message)
+        unavailable(f"Redis at {REDIS_URL} is unreachable ({exc}); start it or set ZEN_TEST_REDIS_URL")
     prefix = f"zen-test-{uuid.uuid4().hex[:12]}:"
     os.environ["ZEN_TEST_REDIS_PREFIX"] = prefix
     try:
@@ -47,6 +54,15 @@ def redis_url() -> Iterator[str]:
         for key in client.scan_iter(match=f"{prefix}*"):
             client.delete(key)
         client.close()
+
+
+@pytest.fixture
+def redis_server_binary() -> str:
+    """The installed ``redis-server``, for tests that start (and kill) their own."""
+    found = shutil.which("redis-server")
+    if found is None:
+        unavailable("redis-server is not installed (Debian: apt-get install redis-server)")
+    return found
 
 
 @pytest.fixture
