@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 
 from harness.errors import ClusterError
+from harness.launcher.stopping import wait_exit
 
 KILL_REAP_S = 5.0
 
@@ -121,13 +122,7 @@ class ZenInstance:
             await self.kill()
 
     async def _reap(self, timeout_s: float) -> bool:
-        process = self._process
-        deadline = time.monotonic() + timeout_s
-        while process is not None and process.poll() is None:
-            if time.monotonic() > deadline:
-                return False
-            await asyncio.sleep(0.02)
-        return True
+        return await wait_exit(self._process, timeout_s)
 
 
 __all__ = ["ZenInstance", "free_port", "zen_server_argv"]
