@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from harness.cluster.tools import install_hint, missing_cluster_tools
 from harness.launcher import free_port as free_port  # tests import it from here too
 
 REDIS_URL = os.environ.get("ZEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -15,6 +16,15 @@ REDIS_URL = os.environ.get("ZEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 def running_under_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def need_cluster_tools() -> None:
+    """Skip, naming what to install, without haproxy or redis-server; under CI=true, fail instead."""
+    missing = missing_cluster_tools()
+    if missing:
+        if running_under_ci():
+            pytest.fail(f"CI=true and {install_hint(missing)}")
+        pytest.skip(install_hint(missing))
 
 
 @pytest.fixture

@@ -19,10 +19,10 @@ from typing import Any, Literal
 import anyio
 from pydantic import Field
 
+from harness.cluster.tools import install_hint, missing_cluster_tools
 from harness.gates.driver import sessions
 from harness.gates.errors import NotMeasured
 from harness.gates.metrics.base import MeasureContext, Measurement, MeasureParams
-from harness.gates.metrics.cluster_concurrency import missing_tools
 from harness.launcher import FakeProviders, server_environment
 
 
@@ -70,10 +70,9 @@ async def _identical_chats(params: Params, env: dict[str, str], workdir: Path) -
 
 
 def measure(params: Params, ctx: MeasureContext) -> Measurement:
-    missing = missing_tools()
+    missing = missing_cluster_tools()
     if missing:
-        names = " ".join(missing)
-        raise NotMeasured(f"the cluster needs {names}: install it (Debian/Ubuntu: apt-get install {names})")
+        raise NotMeasured(install_hint(missing))
     started = time.monotonic()
     behaviour = {"latency": {"fixed_ms": params.provider_latency_ms}}
     with (

@@ -13,7 +13,6 @@ redis-server the measurement is NotMeasured with what to install.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any, Literal
 import anyio
 from pydantic import Field
 
+from harness.cluster.tools import install_hint, missing_cluster_tools
 from harness.gates import plots
 from harness.gates.driver import burst, percentile, sessions
 from harness.gates.errors import NotMeasured
@@ -40,18 +40,8 @@ class Params(MeasureParams):
     server_env: dict[str, str] = Field(default_factory=dict)
 
 
-def missing_tools() -> list[str]:
-    from harness.cluster.haproxy import haproxy_executable
-    from harness.errors import ClusterToolMissing
-
-    missing = []
-    try:
-        haproxy_executable()
-    except ClusterToolMissing:
-        missing.append("haproxy")
-    if shutil.which("redis-server") is None:
-        missing.append("redis-server")
-    return missing
+# The gate's own name for it, so a test can stand in for the tools being there or not.
+missing_tools = missing_cluster_tools
 
 
 async def _burst_on(instances: int, params: Params, env: dict[str, str], workdir: Path) -> dict[str, Any]:
@@ -99,8 +89,7 @@ async def _burst_on(instances: int, params: Params, env: dict[str, str], workdir
 def measure(params: Params, ctx: MeasureContext) -> Measurement:
     missing = missing_tools()
     if missing:
-        names = " ".join(missing)
-        raise NotMeasured(f"the cluster needs {names}: install it (Debian/Ubuntu: apt-get install {names})")
+        raise NotMeasured(install_hint(missing))
     started = time.monotonic()
     behaviour = {"latency": {"fixed_ms": params.provider_latency_ms}}
     with (
