@@ -23,6 +23,7 @@ from pydantic import Field
 
 from harness.cluster.tools import install_hint, missing_cluster_tools
 from harness.gates import plots
+from harness.gates.cluster_stack import redis_backed_cluster
 from harness.gates.driver import burst, percentile, sessions
 from harness.gates.errors import NotMeasured
 from harness.gates.metrics.base import MeasureContext, Measurement, MeasureParams
@@ -45,14 +46,7 @@ missing_tools = missing_cluster_tools
 
 
 async def _burst_on(instances: int, params: Params, env: dict[str, str], workdir: Path) -> dict[str, Any]:
-    from harness.chaos.environment.redis_server import RedisServer
-    from harness.cluster.cluster import Cluster
-
-    redis = RedisServer(workdir)
-    await redis.start()
-    cluster = Cluster(instances, env=env, redis_url=redis.url, workdir=workdir / "cluster", drain_timeout_s=5)
-    try:
-        await cluster.start()
+    async with redis_backed_cluster(instances, env, workdir, drain_timeout_s=5) as cluster:
         count = params.sessions_per_instance * instances
         arguments = {"model": params.model, "working_directory_absolute_path": str(workdir)}
         async with sessions(cluster.url, count) as clients:
@@ -67,9 +61,6 @@ async def _burst_on(instances: int, params: Params, env: dict[str, str], workdir
                 timeout_s=params.call_timeout_s,
             )
             wall = time.monotonic() - started
-    finally:
-        await cluster.stop()
-        await redis.stop()
     latencies = [o.latency_s for o in outcomes]
     kinds: dict[str, int] = {}
     for outcome in outcomes:
