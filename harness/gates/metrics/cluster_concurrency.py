@@ -24,7 +24,7 @@ from pydantic import Field
 from harness.cluster.tools import install_hint, missing_cluster_tools
 from harness.gates import plots
 from harness.gates.cluster_stack import redis_backed_cluster
-from harness.gates.driver import burst, percentile, sessions
+from harness.gates.driver import burst, outcome_summary, sessions
 from harness.gates.errors import NotMeasured
 from harness.gates.metrics.base import MeasureContext, Measurement, MeasureParams
 from harness.launcher import FakeProviders, server_environment
@@ -61,20 +61,7 @@ async def _burst_on(instances: int, params: Params, env: dict[str, str], workdir
                 timeout_s=params.call_timeout_s,
             )
             wall = time.monotonic() - started
-    latencies = [o.latency_s for o in outcomes]
-    kinds: dict[str, int] = {}
-    for outcome in outcomes:
-        kinds[outcome.kind] = kinds.get(outcome.kind, 0) + 1
-    return {
-        "instances": instances,
-        "completed": sum(o.ok for o in outcomes),
-        "errors": sum(not o.ok for o in outcomes),
-        "outcomes": kinds,
-        "wall_s": wall,
-        "p95_s": percentile(latencies, 95),
-        "max_s": max(latencies) if latencies else None,
-        "first_error": next((o.error for o in outcomes if not o.ok), None),
-    }
+    return {"instances": instances, **outcome_summary(outcomes, quantiles=(95,)), "wall_s": wall}
 
 
 def measure(params: Params, ctx: MeasureContext) -> Measurement:
