@@ -1,14 +1,16 @@
 """Stopping a child process the one way: SIGTERM, a grace period, then SIGKILL, then reap.
 
 The chaos environment (redis-server, the managed server) and the cluster (instances,
-HAProxy) all stop their processes like this from async code; polling keeps the event loop
-free while the child drains.
+HAProxy) stop their processes from async code, polling so the event loop stays free while
+the child drains; the proxy process, the stdio load session, the fuzz target and Locust
+stop theirs from sync code with ``terminate_then_kill_blocking``.
 """
 
 from __future__ import annotations
 
 import subprocess
 import time
+from typing import Any
 
 import anyio
 
@@ -43,4 +45,17 @@ async def terminate_then_kill(
     return True
 
 
-__all__ = ["KILL_REAP_S", "terminate_then_kill", "wait_exit"]
+def terminate_then_kill_blocking(
+    process: subprocess.Popen[Any], grace_s: float, kill_wait_s: float | None
+) -> None:
+    """The same from sync code: SIGTERM, wait up to ``grace_s``, then SIGKILL and wait
+    (up to ``kill_wait_s``; None: until it is reaped, which SIGKILL makes prompt)."""
+    process.terminate()
+    try:
+        process.wait(grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(kill_wait_s)
+
+
+__all__ = ["KILL_REAP_S", "terminate_then_kill", "terminate_then_kill_blocking", "wait_exit"]

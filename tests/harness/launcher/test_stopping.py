@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 
-from harness.launcher.stopping import terminate_then_kill, wait_exit
+from harness.launcher.stopping import terminate_then_kill, terminate_then_kill_blocking, wait_exit
 
 # The child says "ready" once its SIGTERM disposition is set, so the test waits on that, not a sleep.
 IGNORES_SIGTERM = (
@@ -44,3 +44,12 @@ async def test_nothing_to_stop_is_not_an_error() -> None:
     process.kill()
     process.wait()
     assert await terminate_then_kill(process, grace_s=1.0) is False  # already exited: no signal sent
+
+
+def test_the_blocking_stop_kills_what_ignores_sigterm_and_spares_what_obeys() -> None:
+    stubborn = spawn(IGNORES_SIGTERM)
+    terminate_then_kill_blocking(stubborn, grace_s=0.1, kill_wait_s=None)
+    assert stubborn.returncode == -signal.SIGKILL
+    obedient = spawn(OBEYS_SIGTERM)
+    terminate_then_kill_blocking(obedient, grace_s=30.0, kill_wait_s=30.0)
+    assert obedient.returncode == -signal.SIGTERM
