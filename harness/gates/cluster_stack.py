@@ -1,8 +1,8 @@
-"""A gate's own cluster: a redis-server, the instances in distributed mode and HAProxy, then gone.
+"""A cluster of its own: a redis-server, the instances in distributed mode and HAProxy, then gone.
 
-The cluster gates (concurrency, cache) each measure against a fresh stack under their
-work directory; this starts it in order and stops it in reverse, also when the cluster's
-start fails half-way.
+The cluster gates (concurrency, cache) and the cluster e2e test each run against a fresh
+stack under their work directory; this starts it in order and stops it in reverse, also
+when the cluster's start fails half-way.
 """
 
 from __future__ import annotations

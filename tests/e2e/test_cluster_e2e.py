@@ -19,8 +19,8 @@ import httpx
 import pytest
 
 from fakes.testing import FakeServer
-from harness.chaos.environment.redis_server import RedisServer
 from harness.cluster.cluster import Cluster
+from harness.gates.cluster_stack import redis_backed_cluster
 from harness.mcp_client import HttpEndpoint, McpClient
 from tests.conftest import need_cluster_tools
 
@@ -39,8 +39,6 @@ def fake() -> Iterator[FakeServer]:
 @pytest.fixture
 async def cluster(tmp_path: Path, fake: FakeServer) -> AsyncIterator[Cluster]:
     need_cluster_tools()
-    redis = RedisServer(tmp_path)
-    await redis.start()
     env = {
         "PATH": "/usr/bin:/bin",
         "CUSTOM_API_URL": fake.openai_base_url,
@@ -48,13 +46,8 @@ async def cluster(tmp_path: Path, fake: FakeServer) -> AsyncIterator[Cluster]:
         "CUSTOM_MODEL_NAME": "llama3.2",
         "LOG_LEVEL": "WARNING",
     }
-    running = Cluster(2, env=env, redis_url=redis.url, workdir=tmp_path / "cluster", drain_timeout_s=5)
-    try:
-        await running.start()
+    async with redis_backed_cluster(2, env, tmp_path, drain_timeout_s=5) as running:
         yield running
-    finally:
-        await running.stop()
-        await redis.stop()
 
 
 def chat_calls(base_url: str) -> float:
