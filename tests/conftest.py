@@ -10,6 +10,7 @@ from typing import NoReturn
 
 import pytest
 
+from harness.cluster.tools import install_hint, missing_cluster_tools
 from harness.launcher import free_port as free_port  # tests import it from here too
 
 REDIS_URL = os.environ.get("ZEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -25,6 +26,13 @@ def unavailable(message: str) -> NoReturn:
     if running_under_ci():
         pytest.fail(f"CI=true and {message}")
     pytest.skip(message)
+
+
+def need_cluster_tools() -> None:
+    """Skip, naming what to install, without haproxy or redis-server; under CI=true, fail instead."""
+    missing = missing_cluster_tools()
+    if missing:
+        unavailable(install_hint(missing))
 
 
 @pytest.fixture
