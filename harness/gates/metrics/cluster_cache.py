@@ -2,9 +2,12 @@
 
 A cluster (its own redis-server, instances with ``ZEN_RESPONSE_CACHE=redis``, HAProxy)
 gets one session per instance through HAProxy; ``calls`` identical chats go out one after
-another, each on the next session, so consecutive calls land on different instances and
-only the shared Redis tier can answer them. Figures: ``hit_rate`` (replies marked
-``served_from_cache``), ``hits``, ``calls``, and ``provider_requests`` (what the fake saw).
+another, each on the next session, so consecutive calls land on different instances.
+After its first call an instance can answer from its own memory tier, so ``hit_rate``
+alone passes with no sharing at all (20 calls on 3 instances: 17 local hits, 0.85); only
+each other instance's first call (``cross_instance_hits``) proves the shared tier answered.
+Figures: ``hit_rate`` (replies marked ``served_from_cache``), ``hits``, ``calls``,
+``cross_instance_hits`` and ``provider_requests`` (what the fake saw).
 """
 
 from __future__ import annotations
@@ -60,6 +63,12 @@ async def _identical_chats(params: Params, env: dict[str, str], workdir: Path) -
     return answers
 
 
+def cross_instance_hits(answers: list[bool | None], instances: int) -> int:
+    """Hits among the first call on each instance after the first: no local tier has the
+    reply yet, so only the shared tier can have answered them."""
+    return sum(a is True for a in answers[1:instances])
+
+
 def measure(params: Params, ctx: MeasureContext) -> Measurement:
     missing = missing_cluster_tools()
     if missing:
@@ -83,6 +92,7 @@ def measure(params: Params, ctx: MeasureContext) -> Measurement:
             "hit_rate": hits / len(answers),
             "hits": hits,
             "calls": len(answers),
+            "cross_instance_hits": cross_instance_hits(answers, params.instances),
             "failed": failed,
             "provider_requests": provider_requests,
         },
