@@ -134,3 +134,14 @@ def test_zen_harness_run_defaults_to_the_library() -> None:
 
     args = build_parser(load_subcommands()).parse_args(["run", "--quick"])
     assert args.paths == [Path("scenarios")]
+
+
+def test_a_name_under_a_library_folder_is_taken_from_the_library(tmp_path: Path) -> None:
+    library = tmp_path / "scenarios"
+    (library / "cluster").mkdir(parents=True)
+    (library / "cluster" / "rolling-restart.yaml").write_text("hypotheses: [{type: error_rate, max: 0}]\n")
+    files = scenario_files(
+        [Path("cluster/rolling-restart"), Path("../cluster/rolling-restart")], library=library
+    )
+    # A name climbing out of the library is a path taken as given, never resolved against it.
+    assert files == [library / "cluster" / "rolling-restart.yaml", Path("../cluster/rolling-restart")]
