@@ -50,7 +50,7 @@ def _run(session: nox.Session, tool: str, *args: str, **kwargs: Any) -> None:
 def tests(session: nox.Session) -> None:
     """The whole test suite (pass extra pytest args after --)."""
     _venv(session)
-    _run(session, "pytest", "-q", *session.posargs, env={"PYTHONFAULTHANDLER": "1"})
+    _run(session, "pytest", "-q", "-n", "2", *session.posargs, env={"PYTHONFAULTHANDLER": "1"})
 
 
 @nox.session
@@ -77,6 +77,8 @@ def coverage(session: nox.Session) -> None:
         session,
         "pytest",
         "-q",
+        "-n",
+        "2",
         "--cov",
         "--cov-branch",
         "--cov-report=term",
@@ -124,32 +126,34 @@ def soak_long(session: nox.Session) -> None:
     _run(session, "zen-harness", "leaks", "soak-long", "--limit-mb", "5", *session.posargs)
 
 
+def _gate(session: nox.Session, phase: str) -> None:
+    """One phase's gates through ``zen-harness gate``, the session's own arguments passed on."""
+    _venv(session)
+    _run(session, "zen-harness", "gate", phase, *session.posargs)
+
+
 @nox.session
 def phase1(session: nox.Session) -> None:
     """Phase-1 gates (100 concurrent, memory growth, monitoring, chaos); -- --full for the 5-min soak."""
-    _venv(session)
-    _run(session, "zen-harness", "gate", "phase1", *session.posargs)
+    _gate(session, "phase1")
 
 
 @nox.session
 def phase3(session: nox.Session) -> None:
     """Phase-3 gates: the cluster scenarios, concurrency across instances (needs haproxy, redis-server)."""
-    _venv(session)
-    _run(session, "zen-harness", "gate", "phase3", *session.posargs)
+    _gate(session, "phase3")
 
 
 @nox.session
 def phase2(session: nox.Session) -> None:
     """Phase-2 gates (server.py lines, tools incompatible with upstream, whole suite green)."""
-    _venv(session)
-    _run(session, "zen-harness", "gate", "phase2", *session.posargs)
+    _gate(session, "phase2")
 
 
 @nox.session
 def phase4(session: nox.Session) -> None:
     """Phase-4 gates (routing strategy table on three deployments, routing overhead)."""
-    _venv(session)
-    _run(session, "zen-harness", "gate", "phase4", *session.posargs)
+    _gate(session, "phase4")
 
 
 @nox.session

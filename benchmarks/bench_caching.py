@@ -28,42 +28,30 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.shared import Rows, app_for  # noqa: E402
 from fakes.testing import FakeServer  # noqa: E402
 from zen_server.cache.caller import CachingModelCaller  # noqa: E402
 from zen_server.cache.redis_tier import RedisTier  # noqa: E402
 from zen_server.cache.response_cache import ResponseCache  # noqa: E402
-from zen_server.config import Settings  # noqa: E402
 from zen_server.providers.types import ChatMessage, ModelRequest, ModelResponse, ResolvedCall  # noqa: E402
-from zen_server.server import ZenApp, build_app  # noqa: E402
+from zen_server.server import ZenApp  # noqa: E402
 
 MODEL = "llama3.2"
 OLD_NS = 1_600_000_000 * 1_000_000_000  # untouched source files: outside the racy window
 OUT = ROOT / "runs" / "bench_caching.json"
 
 
-@dataclass
-class Row:
-    check: str
-    target: str
-    measured: str
-    ok: bool | None  # None: information only
-
-
-ROWS: list[Row] = []
-
-
-def row(check: str, target: str, measured: str, ok: bool | None) -> None:
-    ROWS.append(Row(check, target, measured, ok))
-    print(f"  {'.' if ok is not False else 'x'} {check}: {measured}", file=sys.stderr, flush=True)
+ROWS = Rows()
+row = ROWS.add
 
 
 @contextmanager
@@ -79,17 +67,6 @@ def fake_provider(latency_ms: int) -> Iterator[FakeServer]:
 
 def provider_requests(server: FakeServer) -> int:
     return int(server.engine.stats.snapshot(bodies=0)["requests"])
-
-
-@asynccontextmanager
-async def app_for(**values: Any) -> AsyncIterator[ZenApp]:
-    values.setdefault("log_level", "CRITICAL")
-    app = build_app(Settings(**values))
-    await app.start()
-    try:
-        yield app
-    finally:
-        await app.aclose()
 
 
 _ids = iter(range(10**9))

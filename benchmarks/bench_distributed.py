@@ -44,23 +44,20 @@ import redis.asyncio as aioredis  # noqa: E402
 from mcp import Client  # noqa: E402
 from mcp.client.streamable_http import streamable_http_client  # noqa: E402
 
+from benchmarks.shared import Rows, app_for  # noqa: E402
 from fakes.testing import FakeServer  # noqa: E402
 from zen_server.config import Settings  # noqa: E402
 from zen_server.conversation.memory_store import BoundedMemoryStore  # noqa: E402
 from zen_server.conversation.redis_store import RedisStore  # noqa: E402
 from zen_server.conversation.types import ConversationStore, Thread, Turn  # noqa: E402
-from zen_server.server import ZenApp, build_app  # noqa: E402
+from zen_server.server import ZenApp  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 PREFIX = f"bench-{uuid.uuid4().hex[:10]}:"
 ZEN_SERVER = str(Path(sys.executable).with_name("zen-server"))
 MB = 1024 * 1024
-ROWS: list[tuple[str, str, str, bool | None]] = []
-
-
-def row(check: str, target: str, measured: str, ok: bool | None) -> None:
-    ROWS.append((check, target, measured, ok))
-    print(f"  {'.' if ok is not False else 'x'} {check}: {measured}", file=sys.stderr, flush=True)
+ROWS = Rows()
+row = ROWS.add
 
 
 def pct(values: list[float], q: float) -> float:
@@ -119,16 +116,6 @@ async def store_overhead() -> None:
 
 
 # --- 2. throughput ratio ---------------------------------------------------------------------
-@asynccontextmanager
-async def app_for(**values: Any) -> AsyncIterator[ZenApp]:
-    app = build_app(Settings(log_level="CRITICAL", **values))
-    await app.start()
-    try:
-        yield app
-    finally:
-        await app.aclose()
-
-
 async def calls_per_second(app: ZenApp, seconds: float, workers: int = 16) -> float:
     deadline = time.monotonic() + seconds
     done = 0
@@ -409,10 +396,9 @@ def main() -> int:
     started = time.monotonic()
     asyncio.run(main_async(args.soak_s, args.runs, args.only))
     print()
-    for check, target, measured, ok in ROWS:
-        verdict = "info" if ok is None else ("PASS" if ok else "FAIL")
-        print(f"{verdict} | {check} | target: {target} | {measured}")
-    failed = sum(1 for *_, ok in ROWS if ok is False)
+    for r in ROWS:
+        print(f"{r.verdict} | {r.check} | target: {r.target} | {r.measured}")
+    failed = sum(1 for r in ROWS if r.ok is False)
     print(f"\n{len(ROWS) - failed}/{len(ROWS)} rows pass; {time.monotonic() - started:.0f} s")
     return 1 if failed else 0
 

@@ -19,8 +19,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,9 +28,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.shared import Rows, app_for  # noqa: E402
 from fakes.testing import FakeServer  # noqa: E402
-from zen_server.config import Settings  # noqa: E402
-from zen_server.server import ZenApp, build_app  # noqa: E402
+from zen_server.server import ZenApp  # noqa: E402
 from zen_server.tools.base import ToolResult  # noqa: E402
 
 PROBE = ROOT / "tests" / "integration" / "memory_probe.py"
@@ -38,24 +38,8 @@ MB = 1024 * 1024
 
 
 # --- plumbing ----------------------------------------------------------------------------
-@dataclass
-class Row:
-    check: str
-    target: str
-    measured: str
-    ok: bool | None  # None: information only
-
-    @property
-    def verdict(self) -> str:
-        return "info" if self.ok is None else ("PASS" if self.ok else "FAIL")
-
-
-ROWS: list[Row] = []
-
-
-def row(check: str, target: str, measured: str, ok: bool | None) -> None:
-    ROWS.append(Row(check, target, measured, ok))
-    print(f"  {'.' if ok is not False else 'x'} {check}: {measured}", file=sys.stderr, flush=True)
+ROWS = Rows()
+row = ROWS.add
 
 
 class Fake:
@@ -99,17 +83,6 @@ def fakes(*defaults: dict[str, Any]) -> Iterator[list[Fake]]:
     finally:
         for fake in started:
             fake.stop()
-
-
-@asynccontextmanager
-async def app_for(**values: Any) -> AsyncIterator[ZenApp]:
-    values.setdefault("log_level", "CRITICAL")
-    app = build_app(Settings(**values))
-    await app.start()
-    try:
-        yield app
-    finally:
-        await app.aclose()
 
 
 @dataclass

@@ -150,13 +150,10 @@ def run_one(
     }
 
 
-def routing_overhead_us(strategy: StrategyName, calls: int = 50_000) -> tuple[float, float]:
-    """Microseconds of CPU per call of the router's own work: choose, start, finish (no I/O).
-
-    CPU time of this process, not wall time: on a shared machine the wall clock also counts
-    the time other processes held the CPU, which is not the router's cost. Returns
-    (CPU us, wall us); the wall figure is reported beside it."""
-    deployments = [
+def socketless_deployments() -> list[Deployment]:
+    """One deployment per entry of LATENCIES_MS at an address never dialled: for the runs
+    that time the router alone, with no provider behind it."""
+    return [
         Deployment(
             name=n,
             kind="openai",
@@ -168,6 +165,15 @@ def routing_overhead_us(strategy: StrategyName, calls: int = 50_000) -> tuple[fl
         )
         for n in LATENCIES_MS
     ]
+
+
+def routing_overhead_us(strategy: StrategyName, calls: int = 50_000) -> tuple[float, float]:
+    """Microseconds of CPU per call of the router's own work: choose, start, finish (no I/O).
+
+    CPU time of this process, not wall time: on a shared machine the wall clock also counts
+    the time other processes held the CPU, which is not the router's cost. Returns
+    (CPU us, wall us); the wall figure is reported beside it."""
+    deployments = socketless_deployments()
     router = Router(deployments, strategy=strategy, rng=random.Random(1))
     latency = {n: ms / 1000 for n, ms in LATENCIES_MS.items()}
     started, wall = time.process_time(), time.perf_counter()
@@ -183,18 +189,7 @@ def simulate(strategy: StrategyName, calls: int, concurrency: int, seed: int = 1
     """The same run in virtual time: the router alone, each deployment a fixed latency
     (plus 5% seeded jitter), no sockets and no CPU contention. It measures the policy, and
     repeats exactly; the real run above measures the whole path on this machine."""
-    deployments = [
-        Deployment(
-            name=n,
-            kind="openai",
-            base_url=f"http://{n}.test",
-            api_key=None,
-            region="default",
-            weight=1.0,
-            models={MODEL: MODEL},
-        )
-        for n in LATENCIES_MS
-    ]
+    deployments = socketless_deployments()
     now = [0.0]
     router = Router(deployments, strategy=strategy, rng=random.Random(seed), clock=lambda: now[0])
     jitter = random.Random(seed + 1)

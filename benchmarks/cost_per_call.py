@@ -41,6 +41,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.shared import write_json  # noqa: E402
 from fakes.testing import FakeProviderProcess  # noqa: E402
 from harness.launcher import HttpServerProcess  # noqa: E402
 from harness.mcp_client import Endpoint, HttpEndpoint, McpClient, StdioEndpoint  # noqa: E402
@@ -254,8 +255,7 @@ def main() -> int:
     )
     print(json.dumps(result, indent=1))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        write_json(args.json, result)
     return 0
 
 

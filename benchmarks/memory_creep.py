@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import json
 import sys
 import tempfile
 import time
@@ -35,6 +34,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.shared import write_json  # noqa: E402
 from fakes.testing import FakeServer  # noqa: E402
 from harness.leaks.analysis import group_sites  # noqa: E402
 from zen_server.config import Settings  # noqa: E402
@@ -145,8 +145,7 @@ def main() -> int:
         for site in seg["sites"]:
             print(f"  {site['mb']:8.3f} MB {site['allocations']:7d}  {site['where']}")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        write_json(args.json, result)
     return 0
 
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from harness.errors import HarnessError
 
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "harness.proxy.command",  # zen-harness proxy
@@ -57,6 +60,12 @@ def build_parser(subcommands: Sequence[Subcommand]) -> argparse.ArgumentParser:
         subcommand.configure(sub)
         sub.set_defaults(_run=subcommand.run)
     return parser
+
+
+def report_failure(command: str, exc: HarnessError) -> int:
+    """A subcommand's clean failure: one line on stderr naming the subcommand, and exit status 2."""
+    print(f"zen-harness {command}: {exc}", file=sys.stderr)
+    return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from typing import NoReturn
 
 import pytest
 
+from harness.cluster.tools import install_hint, missing_cluster_tools
 from harness.launcher import free_port as free_port  # tests import it from here too
 
 REDIS_URL = os.environ.get("ZEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -15,6 +18,21 @@ REDIS_URL = os.environ.get("ZEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 def running_under_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def unavailable(message: str) -> NoReturn:
+    """Skip for want of ``message``'s missing part, except under CI=true where it fails:
+    CI must never turn green by skipping."""
+    if running_under_ci():
+        pytest.fail(f"CI=true and {message}")
+    pytest.skip(message)
+
+
+def need_cluster_tools() -> None:
+    """Skip, naming what to install, without haproxy or redis-server; under CI=true, fail instead."""
+    missing = missing_cluster_tools()
+    if missing:
+        unavailable(install_hint(missing))
 
 
 @pytest.fixture
@@ -35,10 +53,7 @@ def redis_url() -> Iterator[str]:
     try:
         client.ping()
     except redis.RedisError as exc:
-        message = f"Redis at {REDIS_URL} is unreachable ({exc}); start it or set ZEN_TEST_REDIS_URL"
-        if running_under_ci():
-            pytest.fail(f"CI=true and {message}")
-        pytest.skip(message)
+        unavailable(f"Redis at {REDIS_URL} is unreachable ({exc}); start it or set ZEN_TEST_REDIS_URL")
     prefix = f"zen-test-{uuid.uuid4().hex[:12]}:"
     os.environ["ZEN_TEST_REDIS_PREFIX"] = prefix
     try:
@@ -47,6 +62,15 @@ def redis_url() -> Iterator[str]:
         for key in client.scan_iter(match=f"{prefix}*"):
             client.delete(key)
         client.close()
+
+
+@pytest.fixture
+def redis_server_binary() -> str:
+    """The installed ``redis-server``, for tests that start (and kill) their own."""
+    found = shutil.which("redis-server")
+    if found is None:
+        unavailable("redis-server is not installed (Debian: apt-get install redis-server)")
+    return found
 
 
 @pytest.fixture

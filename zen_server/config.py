@@ -8,6 +8,7 @@ plan's names (MAX_CONCURRENT_REQUESTS, MEMORY_LIMIT_MB, DISTRIBUTED_MODE, REDIS_
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Mapping
@@ -308,10 +309,16 @@ class Settings(BaseSettings):
             "ZEN_METRICS_TOKEN",
         ]
         found = tuple(value for name in names if (value := setting_value(self, name)) is not None)
-        return found + self._deployment_keys()
+        return found + self.deployment_keys
 
-    def _deployment_keys(self) -> tuple[str, ...]:
-        """The keys the deployments file names by variable: secrets as much as the others."""
+    @functools.cached_property
+    def deployment_keys(self) -> tuple[str, ...]:
+        """The keys the deployments file names by variable: secrets as much as the others.
+
+        Read once: clink and jules ask for ``secrets()`` on every call, and the file is
+        otherwise re-read and re-parsed each time (the deployments themselves are read once
+        at start-up, so these are the keys in use).
+        """
         if self.zen_deployments is None:
             return ()
         return tuple(

@@ -15,8 +15,7 @@ from starlette.routing import BaseRoute
 from zen_server.cache.build import build_model_caller, watched_caches
 from zen_server.cache.caller import CachingModelCaller
 from zen_server.config import Settings
-from zen_server.conversation.memory_store import BoundedMemoryStore
-from zen_server.conversation.redis_store import RedisStore
+from zen_server.conversation.build import build_store
 from zen_server.conversation.service import ConversationService
 from zen_server.conversation.types import ConversationStore
 from zen_server.executor import ToolExecutor
@@ -32,7 +31,7 @@ from zen_server.providers.gateway import ModelGateway, build_model_gateway
 from zen_server.providers.routing.clients import routed_catalog
 from zen_server.resilience.admission import AdmissionController
 from zen_server.resilience.drain import Drain
-from zen_server.resilience.memory import MemoryGuard, MemoryLevel, PressureCallback
+from zen_server.resilience.memory import MemoryGuard
 from zen_server.tools.registry import ToolRegistry
 
 logger = logging.getLogger("zen_server")
@@ -93,20 +92,6 @@ class ZenApp:
         return ops_routes(self.hub, self.readiness, OpsAccess.from_settings(self.settings))
 
 
-def build_store(settings: Settings, hub: ObservabilityHub) -> ConversationStore:
-    if settings.distributed_mode:
-        return RedisStore.from_settings(settings, hub)
-    return BoundedMemoryStore.from_settings(settings, hub)
-
-
-def _shed_threads(store: BoundedMemoryStore) -> PressureCallback:
-    # INTEGRATION POINT: the fractions belong to the store (ask for on_memory_pressure(level)).
-    def shed(level: MemoryLevel) -> None:
-        store.shed(0.5 if level == "critical" else 0.2)
-
-    return shed
-
-
 def build_app(settings: Settings) -> ZenApp:
     """Construct (but do not start) the whole server from ``settings``.
 
@@ -120,11 +105,9 @@ def build_app(settings: Settings) -> ZenApp:
     hub = ObservabilityHub(settings)
     gateway = build_model_gateway(settings, catalog, hub, deployments)
     models = build_model_caller(settings, gateway)
-    store = build_store(settings, hub)
-    conversation = ConversationService(store, settings, hub)
     memory_guard = MemoryGuard(settings.memory_limit_mb, hub)
-    if isinstance(store, BoundedMemoryStore):
-        memory_guard.on_pressure(_shed_threads(store))
+    store = build_store(settings, hub, memory_guard)
+    conversation = ConversationService(store, settings, hub)
     admission = AdmissionController.from_settings(settings, hub, memory_guard)
     drain = Drain(admission, timeout_s=settings.zen_drain_timeout_s)
     files = FileAccess.from_settings(settings)

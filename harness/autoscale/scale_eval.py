@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from harness.cli import Subcommand
+from harness.cli import Subcommand, report_failure
 from harness.errors import HarnessError
 from harness.outputs import run_dir
 
@@ -49,8 +48,7 @@ def run(args: argparse.Namespace) -> int:
                     f"MAPE {row['mape_pct']}"
                 )
     except HarnessError as exc:
-        print(f"zen-harness scale-eval: {exc}", file=sys.stderr)
-        return 2
+        return report_failure("scale-eval", exc)
     return 0
 
 

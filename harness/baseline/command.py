@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import asdict
 
-from harness.cli import Subcommand
+from harness.cli import Subcommand, report_failure
 from harness.errors import HarnessError
 
 
@@ -53,8 +52,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"installing baseline {args.name}: {' '.join(args.requirements)} ...", flush=True)
         baseline = install(args.name, args.requirements, script=args.script)
     except HarnessError as exc:
-        print(f"zen-harness baseline: {exc}", file=sys.stderr)
-        return 2
+        return report_failure("baseline", exc)
     print(f"{baseline.label} installed in {baseline.folder}; runs as: {' '.join(baseline.command)}")
     return 0
 

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 from pathlib import Path
 
-from harness.cli import Subcommand
+from harness.cli import Subcommand, report_failure
 from harness.outputs import run_dir
 
 # One the upstream runs, one it cannot be wired for (so CI sees "not applicable" too).
@@ -43,8 +42,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         label = resolve(args.target).label
     except HarnessError as exc:
-        print(f"zen-harness compare: {exc}", file=sys.stderr)
-        return 2
+        return report_failure("compare", exc)
     out: Path = args.reports
     scenarios = list(SHORT_SCENARIOS) if args.short else ["scenarios/"]
     chaos = [*scenarios, "--compare", args.target, "--reports", str(out / "chaos"), "--no-plots"]

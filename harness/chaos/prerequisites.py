@@ -9,26 +9,9 @@ scenario runs and its start-up says what is missing), so CI cannot go green by s
 from __future__ import annotations
 
 import os
-import shutil
 
 from harness.chaos.scenario import Scenario
-from harness.cluster.haproxy import haproxy_executable
-from harness.errors import ClusterToolMissing
-
-INSTALL = {
-    "redis-server": "Debian: apt-get install redis-server",
-    "haproxy": "Debian: apt-get install haproxy",
-}
-
-
-def _installed(program: str) -> bool:
-    if program == "haproxy":
-        try:
-            haproxy_executable()  # also looks in /usr/sbin, which a non-root PATH may lack
-        except ClusterToolMissing:
-            return False
-        return True
-    return shutil.which(program) is not None
+from harness.cluster.tools import missing_cluster_tools
 
 
 def needed_programs(scenario: Scenario) -> list[str]:
@@ -45,7 +28,9 @@ def missing_reason(scenario: Scenario, environ: dict[str, str] | None = None) ->
     env = os.environ if environ is None else environ
     if env.get("CI", "").lower() == "true":
         return None
-    missing = [program for program in needed_programs(scenario) if not _installed(program)]
+    needed = needed_programs(scenario)
+    missing = [program for program in missing_cluster_tools() if program in needed] if needed else []
     if not missing:
         return None
-    return "needs " + ", ".join(f"{p} ({INSTALL[p]})" for p in missing) + ", which is not installed"
+    names = " ".join(missing)
+    return f"needs {', '.join(missing)}, which is not installed (Debian: apt-get install {names})"

@@ -16,8 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from harness.cluster.haproxy import Backend, HAProxy
-from harness.cluster.instance import ZenInstance, free_port
+from harness.cluster.instance import ZenInstance
 from harness.errors import ClusterError
+from harness.launcher import free_port
 
 ROTATION_TIMEOUT_S = 30.0
 CHECK_INTERVAL_MS = 200

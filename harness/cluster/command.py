@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness.cli import Subcommand
+from harness.cli import Subcommand, report_failure
 from harness.cluster.providers import FAKE_MODEL, fake_custom_provider
 from harness.errors import HarnessError
 
@@ -44,8 +44,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         asyncio.run(_up(args))
     except HarnessError as exc:
-        print(f"zen-harness cluster: {exc}", file=sys.stderr)
-        return 2
+        return report_failure("cluster", exc)
     except KeyboardInterrupt:
         return 130
     return 0

@@ -23,8 +23,10 @@ from pathlib import Path
 from string import Template
 
 from harness.errors import ClusterError, ClusterToolMissing
+from harness.launcher.stopping import terminate_then_kill
 
 START_TIMEOUT_S = 15.0
+STOP_GRACE_S = 5.0
 BACKEND = "zen"
 INSTALL_HINT = "install it (Debian/Ubuntu: apt-get install haproxy)"
 
@@ -138,17 +140,8 @@ class HAProxy:
 
     async def stop(self) -> None:
         process = self._process
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        deadline = time.monotonic() + 5.0
-        while process.poll() is None:
-            if time.monotonic() > deadline:
-                break
-            await asyncio.sleep(0.02)
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        if process is not None and await terminate_then_kill(process, STOP_GRACE_S):
+            process.wait()  # SIGKILL cannot be ignored: block until it is reaped for certain
 
 
 __all__ = ["Backend", "HAProxy", "haproxy_executable", "render_config", "template_text"]

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,22 +18,14 @@ from pathlib import Path
 import httpx
 
 from harness.errors import ClusterError
+from harness.launcher.commands import free_port, zen_server_command
+from harness.launcher.stopping import wait_exit
 
 KILL_REAP_S = 5.0
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def zen_server_argv() -> list[str]:
-    script = Path(sys.executable).with_name("zen-server")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("zen-server")
-    return [found] if found else [sys.executable, "-m", "zen_server"]
+# The launcher's command under this module's name, which tests stand in for (a fake server).
+zen_server_argv = zen_server_command
 
 
 class ZenInstance:
@@ -121,13 +110,7 @@ class ZenInstance:
             await self.kill()
 
     async def _reap(self, timeout_s: float) -> bool:
-        process = self._process
-        deadline = time.monotonic() + timeout_s
-        while process is not None and process.poll() is None:
-            if time.monotonic() > deadline:
-                return False
-            await asyncio.sleep(0.02)
-        return True
+        return await wait_exit(self._process, timeout_s)
 
 
 __all__ = ["ZenInstance", "free_port", "zen_server_argv"]

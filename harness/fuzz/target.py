@@ -10,7 +10,6 @@ an audit log, and short deadlines, so a hang shows quickly.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import httpx
 from harness.fuzz.errors import FuzzTargetError
 from harness.launcher import free_port
 from harness.launcher import server_environment as launcher_environment
+from harness.launcher.stopping import terminate_then_kill_blocking
 
 START_TIMEOUT_S = 30.0
 ZEN_SERVER = [sys.executable, "-m", "zen_server"]
@@ -109,12 +109,7 @@ class ServerProcess:
         if self.process.poll() is None:
             if self.process.stdin is not None:
                 self.process.stdin.close()
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            terminate_then_kill_blocking(self.process, 15, None)
         self._log.close()
         return int(self.process.returncode)
 

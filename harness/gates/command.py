@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import argparse
 import shlex
-import sys
 from pathlib import Path
 
-from harness.cli import Subcommand
+from harness.cli import Subcommand, report_failure
 from harness.errors import HarnessError
 from harness.outputs import RUNS
 
@@ -72,8 +71,7 @@ def run(args: argparse.Namespace) -> int:
         if args.server_cmd:
             result.target = f"command: {args.server_cmd}"
     except HarnessError as exc:
-        print(f"zen-harness gate: {exc}", file=sys.stderr)
-        return 2
+        return report_failure("gate", exc)
     made = stamp(Path.cwd())
     md, _ = write_reports(result, made, out_dir)
     print_result(result)
@@ -81,8 +79,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             compared = measure_baseline(args.compare, gates, args.phase, ctx, frozenset(args.skip), made)
         except HarnessError as exc:
-            print(f"zen-harness gate: {exc}", file=sys.stderr)
-            return 2
+            return report_failure("gate", exc)
         with open(md, "a", encoding="utf-8") as report:
             report.write("\n" + compared + "\n")
         print(compared)

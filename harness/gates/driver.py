@@ -30,6 +30,27 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return ordered[rank - 1]
 
 
+def outcome_summary(
+    outcomes: Sequence[CallOutcome], quantiles: Sequence[int] = (50, 95, 99)
+) -> dict[str, Any]:
+    """How a burst went: ``completed``, ``errors``, counts by outcome kind, ``p<q>_s`` for each
+    quantile, ``max_s`` and the first error. Percentiles are over every call: a timed-out call
+    counts with its (long) wait."""
+    latencies = [o.latency_s for o in outcomes]
+    kinds: dict[str, int] = {}
+    for outcome in outcomes:
+        kinds[outcome.kind] = kinds.get(outcome.kind, 0) + 1
+    completed = sum(o.ok for o in outcomes)
+    return {
+        "completed": completed,
+        "errors": len(outcomes) - completed,
+        "outcomes": kinds,
+        **{f"p{q}_s": percentile(latencies, q) for q in quantiles},
+        "max_s": max(latencies) if latencies else None,
+        "first_error": next((o.error for o in outcomes if not o.ok), None),
+    }
+
+
 @asynccontextmanager
 async def sessions(
     url: str | Endpoint, count: int, *, init_timeout_s: float = 30.0

@@ -7,10 +7,9 @@ load, 1 when it grew more, 2 when the check could not be made.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from harness.cli import Subcommand
+from harness.cli import Subcommand, report_failure
 from harness.errors import HarnessError
 from harness.outputs import run_dir
 
@@ -44,8 +43,7 @@ def run(args: argparse.Namespace) -> int:
             max_bytes_per_call=args.max_bytes_per_call,
         )
     except HarnessError as exc:
-        print(f"zen-harness leaks: {exc}", file=sys.stderr)
-        return 2
+        return report_failure("leaks", exc)
     g = report.growth
     print(f"RSS  {g['rss_warm_mb']:.1f} -> {g['rss_end_mb']:.1f} MB ({g['rss_growth_mb']:+.1f} MB)")
     print(f"heap {g['heap_warm_mb']:.1f} -> {g['heap_end_mb']:.1f} MB ({g['heap_growth_mb']:+.1f} MB)")

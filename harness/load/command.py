@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import shlex
-import sys
 from pathlib import Path
 from typing import Any
 
-from harness.cli import Subcommand
+from harness.cli import Subcommand, report_failure
 from harness.errors import HarnessError
 from harness.outputs import run_dir
 
@@ -54,8 +53,7 @@ def run(args: argparse.Namespace) -> int:
             target_url=args.url,
         )
     except HarnessError as exc:
-        print(f"zen-harness load: {exc}", file=sys.stderr)
-        return 2
+        return report_failure("load", exc)
     data = result.summary.data
     latency = data["latency_ms"]
     name = result.profile.name

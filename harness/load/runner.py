@@ -32,6 +32,7 @@ from harness.launcher import (
     server_environment,
     without_real_providers,
 )
+from harness.launcher.stopping import terminate_then_kill_blocking
 from harness.load.cache_figures import scrape_cache_figures, write_sources
 from harness.load.cluster_target import ClusterTarget
 from harness.load.errors import LoadError
@@ -186,10 +187,5 @@ def _run_locust(profile: Profile, host: str, out_dir: Path, env: dict[str, str],
         try:
             return process.wait(budget)
         except subprocess.TimeoutExpired:
-            process.terminate()
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(15)
+            terminate_then_kill_blocking(process, 15, 15)
             raise LoadError(f"Locust ran past its {budget:.0f}s budget and was stopped") from None

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
 from harness.launcher.environment import server_environment
+from harness.launcher.stopping import terminate_then_kill_blocking
 from harness.load import wire
 
 MAX_LINE_BYTES = 64 * 1024 * 1024  # a reply bigger than this is a broken server, not a reply
@@ -121,12 +122,7 @@ class McpStdioSession:
         try:
             self.process.wait(timeout_s)
         except subprocess.TimeoutExpired:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout_s)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout_s)
+            terminate_then_kill_blocking(self.process, timeout_s, timeout_s)
         if self.process.stdout is not None:
             self.process.stdout.close()
         if self._stderr is not None:

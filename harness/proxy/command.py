@@ -12,10 +12,9 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sys
 from pathlib import Path
 
-from harness.cli import Subcommand
+from harness.cli import Subcommand, report_failure
 from harness.errors import HarnessError
 
 READY_PREFIX = "toxiproxy API listening on "
@@ -52,8 +51,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         asyncio.run(serve(args.host, args.port, args.config, args.lifetime))
     except HarnessError as exc:
-        print(f"zen-harness proxy: {exc}", file=sys.stderr)
-        return 2
+        return report_failure("proxy", exc)
     return 0
 
 

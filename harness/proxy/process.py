@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Self
 
 from harness.errors import ToxiproxyUnavailable
+from harness.launcher.stopping import terminate_then_kill_blocking
 from harness.proxy.command import READY_PREFIX
 
 START_TIMEOUT = 20.0
@@ -66,12 +67,7 @@ class ToxiproxyProcess:
     @staticmethod
     def _terminate(process: subprocess.Popen[str], timeout: float = 10.0) -> None:
         if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout)
+            terminate_then_kill_blocking(process, timeout, timeout)
 
     def __enter__(self) -> Self:
         self.start()

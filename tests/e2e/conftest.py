@@ -7,6 +7,7 @@ body runs against both transports.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -21,9 +22,11 @@ from contextlib import (
     contextmanager,
 )
 from pathlib import Path
+from typing import Any
 
 import httpx
 import httpx2
+import mcp_types as types
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
@@ -45,6 +48,26 @@ PROVIDER_KEYS = (
 )
 
 Connect = Callable[..., AbstractAsyncContextManager[Client]]
+MODEL = "llama3.2"  # CUSTOM_MODEL_NAME in server_env
+
+
+def chat_args(prompt: str, **extra: Any) -> dict[str, Any]:
+    return {"prompt": prompt, "model": MODEL, "working_directory_absolute_path": "/tmp", **extra}
+
+
+def text_of(result: types.CallToolResult) -> str:
+    block = result.content[0]
+    assert isinstance(block, types.TextContent)
+    return block.text
+
+
+async def chat_envelope(client: Client, arguments: dict[str, Any]) -> dict[str, Any]:
+    """A chat call that must succeed, and the JSON envelope it answered with."""
+    result = await client.call_tool("chat", arguments)
+    block = result.content[0]
+    assert isinstance(block, types.TextContent)
+    assert not result.is_error, block.text
+    return dict(json.loads(block.text))
 
 
 @pytest.fixture
@@ -59,7 +82,7 @@ def server_env(fake: FakeServer) -> dict[str, str]:
     return {
         "CUSTOM_API_URL": fake.openai_base_url,
         "CUSTOM_API_KEY": "e2e-key",
-        "CUSTOM_MODEL_NAME": "llama3.2",
+        "CUSTOM_MODEL_NAME": MODEL,
         "LOG_LEVEL": "WARNING",
         "ZEN_TOOL_DEADLINE_S": "30",
         # A test that leaves a slow call behind must not hold the SIGTERM at teardown for

@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Callable, Iterator
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import mcp_types as types
 import pytest
 from mcp import Client
 
 from fakes.agent_cli.testing import write_cli_clients
 from fakes.jules import SOURCES
 from fakes.testing import FakeServer
+from tests.e2e.conftest import Connect, text_of
 
 pytestmark = pytest.mark.e2e
-
-Connect = Callable[..., AbstractAsyncContextManager[Client]]
 
 
 @pytest.fixture
@@ -63,12 +60,6 @@ def assert_all_dead(pidfile: Path) -> None:
 
 def nothing_ran(runs_log: Path) -> bool:
     return not runs_log.exists()
-
-
-def text_of(result: types.CallToolResult) -> str:
-    block = result.content[0]
-    assert isinstance(block, types.TextContent)
-    return block.text
 
 
 async def call(client: Client, tool: str, **arguments: Any) -> tuple[bool, dict[str, Any] | str]:

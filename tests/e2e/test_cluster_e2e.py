@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,32 +19,15 @@ import httpx
 import pytest
 
 from fakes.testing import FakeServer
-from harness.chaos.environment.redis_server import RedisServer
 from harness.cluster.cluster import Cluster
-from harness.cluster.haproxy import haproxy_executable
-from harness.errors import ClusterToolMissing
+from harness.gates.cluster_stack import redis_backed_cluster
 from harness.mcp_client import HttpEndpoint, McpClient
-from tests.conftest import running_under_ci
+from tests.conftest import need_cluster_tools
 
 pytestmark = pytest.mark.e2e
 
 CHAT: dict[str, Any] = {"model": "llama3.2", "working_directory_absolute_path": "/tmp"}
 CHAT_CALLS = re.compile(r'^zen_tool_calls_total\{[^}]*tool="chat"[^}]*\} (\d+(?:\.\d+)?)$', re.M)
-
-
-def _need_cluster_tools() -> None:
-    missing = []
-    try:
-        haproxy_executable()
-    except ClusterToolMissing:
-        missing.append("haproxy")
-    if shutil.which("redis-server") is None:
-        missing.append("redis-server")
-    if missing:
-        message = f"the cluster test needs {' and '.join(missing)} (apt-get install {' '.join(missing)})"
-        if running_under_ci():
-            pytest.fail(f"CI=true and {message}")
-        pytest.skip(message)
 
 
 @pytest.fixture
@@ -56,9 +38,7 @@ def fake() -> Iterator[FakeServer]:
 
 @pytest.fixture
 async def cluster(tmp_path: Path, fake: FakeServer) -> AsyncIterator[Cluster]:
-    _need_cluster_tools()
-    redis = RedisServer(tmp_path)
-    await redis.start()
+    need_cluster_tools()
     env = {
         "PATH": "/usr/bin:/bin",
         "CUSTOM_API_URL": fake.openai_base_url,
@@ -66,13 +46,8 @@ async def cluster(tmp_path: Path, fake: FakeServer) -> AsyncIterator[Cluster]:
         "CUSTOM_MODEL_NAME": "llama3.2",
         "LOG_LEVEL": "WARNING",
     }
-    running = Cluster(2, env=env, redis_url=redis.url, workdir=tmp_path / "cluster", drain_timeout_s=5)
-    try:
-        await running.start()
+    async with redis_backed_cluster(2, env, tmp_path, drain_timeout_s=5) as running:
         yield running
-    finally:
-        await running.stop()
-        await redis.stop()
 
 
 def chat_calls(base_url: str) -> float:

@@ -12,30 +12,21 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import mcp_types as types
 import pytest
-from mcp import Client
 
 from fakes.testing import FakeServer
+from tests.e2e.conftest import Connect, text_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("transport", ["stdio"], indirect=True)]
 
-Connect = Callable[..., AbstractAsyncContextManager[Client]]
 CUSTOM_MODEL = "llama3.2"
 OPENAI_MODEL = "o3"
 GEMINI_MODEL = "gemini-2.5-flash"
 DEADLINE_S = 4.0
-
-
-def text_of(result: types.CallToolResult) -> str:
-    block = result.content[0]
-    assert isinstance(block, types.TextContent)
-    return block.text
 
 
 @pytest.fixture

@@ -12,27 +12,15 @@ from typing import Any
 
 import httpx
 import httpx2
-import mcp_types as types
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from fakes.testing import FakeServer
 from tests.conftest import free_port
-from tests.e2e.conftest import HttpServer
+from tests.e2e.conftest import HttpServer, chat_args, text_of
 
 pytestmark = pytest.mark.e2e
-MODEL = "llama3.2"
-
-
-def chat_args(prompt: str, **extra: Any) -> dict[str, Any]:
-    return {"prompt": prompt, "model": MODEL, "working_directory_absolute_path": "/tmp", **extra}
-
-
-def text_of(result: types.CallToolResult) -> str:
-    block = result.content[0]
-    assert isinstance(block, types.TextContent)
-    return block.text
 
 
 async def call_chat(url: str, prompt: str, **extra: Any) -> dict[str, Any]:

@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
-import mcp_types as types
 import pytest
 from mcp import Client
 
 from fakes.testing import FakeServer
+from tests.e2e.conftest import Connect, chat_envelope
 
 pytestmark = pytest.mark.e2e
-
-Connect = Callable[..., AbstractAsyncContextManager[Client]]
 
 
 @pytest.fixture
@@ -42,11 +38,7 @@ def server_env(server_env: dict[str, str], fake: FakeServer, tmp_path: Path) -> 
 
 async def chat(client: Client, model: str, workdir: Path) -> dict[str, Any]:
     arguments = {"prompt": f"hello {model}", "model": model, "working_directory_absolute_path": str(workdir)}
-    result = await client.call_tool("chat", arguments)
-    block = result.content[0]
-    assert isinstance(block, types.TextContent)
-    assert not result.is_error, block.text
-    return dict(json.loads(block.text))
+    return await chat_envelope(client, arguments)
 
 
 @pytest.mark.parametrize("transport", ["stdio"], indirect=True)

@@ -8,21 +8,17 @@ us once eu refuses connections, with no failed call.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import mcp_types as types
 import pytest
 from mcp import Client
 
 from fakes.testing import FakeServer
+from tests.e2e.conftest import Connect, chat_envelope
 
 pytestmark = pytest.mark.e2e
-
-Connect = Callable[..., AbstractAsyncContextManager[Client]]
 
 
 @pytest.fixture
@@ -49,11 +45,7 @@ def server_env(
 
 async def chat(client: Client, workdir: Path) -> dict[str, Any]:
     arguments = {"prompt": "route me", "model": "gpt-5", "working_directory_absolute_path": str(workdir)}
-    result = await client.call_tool("chat", arguments)
-    block = result.content[0]
-    assert isinstance(block, types.TextContent)
-    assert not result.is_error, block.text
-    return dict(json.loads(block.text))
+    return await chat_envelope(client, arguments)
 
 
 @pytest.mark.parametrize("transport", ["stdio"], indirect=True)

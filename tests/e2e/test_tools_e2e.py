@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
 import anyio
 import mcp_types as types
 import pytest
-from mcp import Client
 
 from fakes.testing import FakeServer
+from tests.e2e.conftest import MODEL, Connect, chat_args, text_of
 
 # "legacy" is the initialize handshake today's clients (Claude Code, Desktop) use;
 # "auto" settles on the 2026 protocol, since both sides speak it.
@@ -22,19 +20,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("mode", ["legacy", "auto"
 
 COMPAT = json.loads((Path(__file__).resolve().parents[2] / "compat" / "pal-11.8.2-tools.json").read_text())
 COMPAT_TOOLS = ("chat", "clink", "jules", "challenge", "listmodels", "version")
-MODEL = "llama3.2"
-
-Connect = Callable[..., AbstractAsyncContextManager[Client]]
-
-
-def chat_args(prompt: str, **extra: Any) -> dict[str, Any]:
-    return {"prompt": prompt, "model": MODEL, "working_directory_absolute_path": "/tmp", **extra}
-
-
-def text_of(result: types.CallToolResult) -> str:
-    block = result.content[0]
-    assert isinstance(block, types.TextContent)
-    return block.text
 
 
 def user_texts(body: dict[str, Any]) -> str:

@@ -10,28 +10,18 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
-import mcp_types as types
 import pytest
 from mcp import Client
 
 from fakes.testing import FakeServer
+from tests.e2e.conftest import MODEL, Connect, text_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("transport", ["stdio"], indirect=True)]
 
-MODEL = "llama3.2"
 NO_THREAD = "00000000-0000-4000-8000-000000000000"
-Connect = Callable[..., AbstractAsyncContextManager[Client]]
-
-
-def text_of(result: types.CallToolResult) -> str:
-    block = result.content[0]
-    assert isinstance(block, types.TextContent)
-    return block.text
 
 
 def step(number: int, total: int, **extra: Any) -> dict[str, Any]:

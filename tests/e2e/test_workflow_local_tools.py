@@ -9,27 +9,16 @@ fake provider behind the server must not see a single request.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
-import mcp_types as types
 import pytest
 from mcp import Client
 
 from fakes.testing import FakeServer
+from tests.e2e.conftest import MODEL, Connect, text_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("transport", ["stdio"], indirect=True)]
-
-MODEL = "llama3.2"
-Connect = Callable[..., AbstractAsyncContextManager[Client]]
-
-
-def text_of(result: types.CallToolResult) -> str:
-    block = result.content[0]
-    assert isinstance(block, types.TextContent)
-    return block.text
 
 
 async def call(client: Client, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:

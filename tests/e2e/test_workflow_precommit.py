@@ -12,31 +12,19 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
-import mcp_types as types
 import pytest
-from mcp import Client
 
 from fakes.testing import FakeServer
+from tests.e2e.conftest import MODEL, Connect, text_of
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.parametrize("transport", ["stdio"], indirect=True),
     pytest.mark.skipif(shutil.which("git") is None, reason="precommit needs the git executable"),
 ]
-
-MODEL = "llama3.2"
-Connect = Callable[..., AbstractAsyncContextManager[Client]]
-
-
-def text_of(result: types.CallToolResult) -> str:
-    block = result.content[0]
-    assert isinstance(block, types.TextContent)
-    return block.text
 
 
 def git(repo: Path, *args: str) -> None:

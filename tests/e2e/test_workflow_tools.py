@@ -4,29 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
-import mcp_types as types
 import pytest
-from mcp import Client
 
 from fakes.testing import FakeServer
+from tests.e2e.conftest import MODEL, Connect, text_of
 
 pytestmark = pytest.mark.e2e
 
 COMPAT = json.loads((Path(__file__).resolve().parents[2] / "compat" / "pal-11.8.2-tools.json").read_text())
-MODEL = "llama3.2"
-Connect = Callable[..., AbstractAsyncContextManager[Client]]
 WORKFLOW_TOOLS = ("thinkdeep", "codereview", "debug", "analyze", "testgen", "secaudit", "refactor")
-
-
-def text_of(result: types.CallToolResult) -> str:
-    block = result.content[0]
-    assert isinstance(block, types.TextContent)
-    return block.text
 
 
 def step(tool: str, number: int, total: int, path: str, **extra: Any) -> dict[str, Any]:

@@ -82,7 +82,7 @@ async def test_hanging_provider_gets_a_deadline_error_on_time_and_others_are_una
         hung = await stuck
 
     # Either the call's deadline fires (DeadlineExceeded), or, as the gateway now arranges
-    # (providers.gateway.provider_timeout), the provider's own timeout fires just before it, so
+    # (providers.attempt.provider_timeout), the provider's own timeout fires just before it, so
     # the breakers count the hang; both say the deadline ran out, and both come on time.
     assert hung.error_type in {"DeadlineExceeded", "TransientProviderError"}, hung.result.content
     assert "deadline" in hung.result.content, hung.result.content

@@ -8,7 +8,6 @@ the Redis tier's.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.conftest import free_port, running_under_ci
+from tests.conftest import free_port
 from tests.integration.conftest import AppFactory, ChatCall, FakeFactory
 from zen_server.cache.redis_tier import RedisTier
 from zen_server.server import ZenApp
@@ -27,13 +26,7 @@ pytestmark = pytest.mark.redis
 
 
 @contextmanager
-def redis_server(port: int, folder: Path) -> Iterator[None]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        message = "redis-server is not installed (apt-get install redis-server)"
-        if running_under_ci():
-            pytest.fail(f"CI=true and {message}")
-        pytest.skip(message)
+def redis_server(binary: str, port: int, folder: Path) -> Iterator[None]:
     command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(folder)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -62,7 +55,7 @@ def tier_of(app: ZenApp) -> RedisTier:
 
 
 async def test_calls_succeed_while_redis_is_down_and_hits_return_after(
-    fakes: FakeFactory, zen_app: AppFactory, chat_call: ChatCall, tmp_path: Path
+    fakes: FakeFactory, zen_app: AppFactory, chat_call: ChatCall, tmp_path: Path, redis_server_binary: str
 ) -> None:
     fake = fakes()
     port = free_port()
@@ -73,7 +66,7 @@ async def test_calls_succeed_while_redis_is_down_and_hits_return_after(
         "zen_response_cache_redis_timeout_s": 0.5,
     }
     async with AsyncExitStack() as stack:
-        with redis_server(port, tmp_path):
+        with redis_server(redis_server_binary, port, tmp_path):
             writer = await stack.enter_async_context(zen_app(**settings))
             reader = await stack.enter_async_context(zen_app(**settings))
             tier = tier_of(reader)
@@ -86,7 +79,7 @@ async def test_calls_succeed_while_redis_is_down_and_hits_return_after(
             assert (await chat_call(reader, question)).ok
         assert fake.requests() == 3 and tier.errors >= 2 and tier.stats.hits == 1
 
-        with redis_server(port, tmp_path):  # back (empty): answers are shared again
+        with redis_server(redis_server_binary, port, tmp_path):  # back (empty): answers are shared again
             assert (await chat_call(reader, "question D")).ok
             assert (await chat_call(reader, "question D again")).ok
             stored_before = tier_of(writer).stats.hits

@@ -39,6 +39,8 @@ class CachingModelCaller:
         self.by_tool: dict[str, list[int]] = {}
 
     async def generate(self, request: ModelRequest) -> ModelResponse:
+        if self.cache is None and self.flights is None:
+            return await self._inner.generate(request)  # both off: no key to build (a full hash)
         target = self._target_for(request)
         key = response_key(request, target)
         if self.cache is not None:

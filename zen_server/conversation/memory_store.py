@@ -27,10 +27,11 @@ from typing import Literal
 
 from zen_server.background import BackgroundLoop
 from zen_server.config import Settings
+from zen_server.conversation.refusals import thread_exists, turn_limit_reached
 from zen_server.conversation.sizing import state_bytes, thread_bytes, trim_process_heap, turn_bytes
 from zen_server.conversation.tombstones import TombstoneRing
 from zen_server.conversation.types import StoreStats, Thread, Turn
-from zen_server.errors import StorageError, ThreadExpiredError, ThreadNotFoundError, ThreadTurnLimitError
+from zen_server.errors import StorageError, ThreadExpiredError, ThreadNotFoundError
 from zen_server.observability.events import NullObserver, Observer, ThreadsEvicted
 
 EvictionReason = Literal["ttl", "lru", "bytes", "memory_pressure"]
@@ -99,7 +100,7 @@ class BoundedMemoryStore:
 
     async def create(self, thread: Thread) -> None:
         if thread.thread_id in self._entries:
-            raise StorageError(f"thread {thread.thread_id} already exists; nothing was written")
+            raise thread_exists(thread.thread_id)
         size = thread_bytes(thread)
         self._check_fits(thread.thread_id, size)
         self._entries[thread.thread_id] = _Entry(thread, size, self._clock() + self._ttl_s)
@@ -123,11 +124,7 @@ class BoundedMemoryStore:
                 return thread  # a retried append that already landed: keep it exactly once
             raise StorageError(f"turns {repeated} are already in thread {thread_id}; nothing was written")
         if len(thread.turns) + len(turns) > max_turns:
-            raise ThreadTurnLimitError(
-                f"conversation {thread_id} already has {len(thread.turns)} turns and "
-                f"MAX_CONVERSATION_TURNS is {max_turns}; start a new conversation without "
-                "continuation_id and summarise what matters from this one in the prompt"
-            )
+            raise turn_limit_reached(thread_id, len(thread.turns), max_turns)
         updated = dataclasses.replace(
             thread,
             turns=(*thread.turns, *turns),

@@ -34,6 +34,7 @@ from zen_server.conversation.redis_codec import (
     thread_record,
     unreadable,
 )
+from zen_server.conversation.refusals import thread_exists, turn_limit_reached
 from zen_server.conversation.store_breaker import STATE_GAUGE, StoreBreaker
 from zen_server.conversation.types import StoreStats, Thread, Turn
 from zen_server.errors import (
@@ -41,7 +42,6 @@ from zen_server.errors import (
     StorageError,
     StoreUnavailableError,
     ThreadNotFoundError,
-    ThreadTurnLimitError,
 )
 from zen_server.observability.events import NullObserver, Observer, StoreOperation, StoreOutcome, SystemEvent
 from zen_server.resilience.deadline import remaining
@@ -169,7 +169,7 @@ class RedisStore:
             args += [turn.turn_id, blob]
         reply = await self._run("create", lambda: self._create(keys=self._keys(thread.thread_id), args=args))
         if _status(reply) == "exists":
-            raise StorageError(f"thread {thread.thread_id} already exists; nothing was written")
+            raise thread_exists(thread.thread_id)
 
     async def append(
         self,
@@ -197,11 +197,7 @@ class RedisStore:
         if status in ("ok", "duplicate"):
             return decode_thread(thread_id, reply[1], reply[2])
         if status == "limit":
-            raise ThreadTurnLimitError(
-                f"conversation {thread_id} already has {int(reply[1])} turns and "
-                f"MAX_CONVERSATION_TURNS is {max_turns}; start a new conversation without "
-                "continuation_id and summarise what matters from this one in the prompt"
-            )
+            raise turn_limit_reached(thread_id, int(reply[1]), max_turns)
         if status == "too_big":
             raise self._too_big(thread_id, int(reply[1]))
         if status == "partial":

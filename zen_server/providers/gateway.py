@@ -10,7 +10,7 @@ For one ``generate(request)``:
 3. For each candidate, one :class:`RetryPolicy` run whose attempt is: look at the provider
    and provider/model breakers (open -> CircuitOpenError at once, no waiting), take a
    bulkhead slot, a rate-limit token, then call ``provider.generate`` with the deadline
-   left minus a small reserve (:func:`provider_timeout`)
+   left minus a small reserve (``attempt.provider_timeout``)
    under both breakers' guards. Every attempt is a ``ProviderAttempt`` event.
 4. A CircuitOpenError or a transient failure the retry policy gave up on moves to the next
    candidate (``FallbackTaken`` event); a permanent error, a cancellation or the deadline
@@ -18,8 +18,8 @@ For one ``generate(request)``:
    providers tried before (``fell_back_from``).
 
 With ZEN_DEPLOYMENTS, a candidate model that deployments serve is not called on its
-provider but on its deployments, in the order the :class:`Router` gives (strategy, ejection,
-region): one attempt per deployment, each behind that deployment's own breaker and
+provider but on its deployments (``routing.failover``), in the order the :class:`Router` gives
+(strategy, ejection, region): one attempt per deployment, each behind that deployment's own breaker and
 bulkhead, the next deployment on a transient failure (failover instead of retrying the
 same endpoint); only when every deployment failed does the chain move to the fallback
 model. The answer names the deployment and region (``ModelResponse.deployment/region``).
@@ -35,18 +35,13 @@ from collections.abc import Mapping
 
 from zen_server.config import Settings
 from zen_server.errors import TransientProviderError
-from zen_server.observability.events import (
-    DeploymentAttempt,
-    FallbackTaken,
-    NullObserver,
-    Observer,
-    ProviderAttempt,
-)
+from zen_server.observability.events import FallbackTaken, NullObserver, Observer
+from zen_server.providers.attempt import observed_generate
 from zen_server.providers.catalog import ModelCatalog, ModelSpec
 from zen_server.providers.factory import build_providers
-from zen_server.providers.http import attempt_status
 from zen_server.providers.routing.clients import build_deployment_providers
 from zen_server.providers.routing.deployments import Deployment
+from zen_server.providers.routing.failover import DeploymentFailover
 from zen_server.providers.routing.health import EjectionPolicy
 from zen_server.providers.routing.router import Router
 from zen_server.providers.routing.shared_quota import SharedQuota
@@ -118,10 +113,19 @@ class ModelGateway:
         self._router = router
         self._shared_quota = shared_quota
         self._deployment_providers = dict(deployment_providers or {})
-        self._deployment_bulkheads = {
-            d.name: Bulkhead(d.name, d.max_in_flight or provider_max_in_flight, observer=self._observer)
-            for d in (router.deployments() if router is not None else [])
-        }
+        self._failover = (
+            None
+            if router is None
+            else DeploymentFailover(
+                router,
+                self._deployment_providers,
+                breaker=self.breaker,
+                observer=self._observer,
+                clock=clock,
+                default_max_in_flight=provider_max_in_flight,
+                shared_quota=shared_quota,
+            )
+        )
 
     # --- public -------------------------------------------------------------------------
     def first_choice(self, request: ModelRequest) -> ModelSpec:
@@ -211,11 +215,11 @@ class ModelGateway:
 
     # --- one candidate ------------------------------------------------------------------
     def _routed(self, spec: ModelSpec) -> bool:
-        return self._router is not None and self._router.serves(spec.name)
+        return self._failover is not None and self._failover.serves(spec.name)
 
     async def _call(self, request: ModelRequest, spec: ModelSpec) -> ModelResponse:
-        if self._router is not None and self._router.serves(spec.name):
-            return await self._call_deployments(self._router, request, spec)
+        if self._failover is not None and self._failover.serves(spec.name):
+            return await self._failover.call(request, spec)
         provider = self._providers[spec.provider]
         target = ResolvedCall(provider=spec.provider, model=spec.name, api_model=spec.wire_name)
         provider_breaker = self.breaker(spec.provider)
@@ -238,135 +242,10 @@ class ModelGateway:
 
         return await self._retry.run(attempt, provider=spec.provider, model=spec.name)
 
-    async def _call_deployments(
-        self, router: Router, request: ModelRequest, spec: ModelSpec
-    ) -> ModelResponse:
-        """One attempt per deployment in the router's order, until one answers."""
-        last_error: TransientProviderError | None = None
-        for deployment in router.order(spec.name):
-            if remaining() <= 0:
-                break
-            try:
-                response = await self._call_deployment(router, request, spec, deployment)
-            except TransientProviderError as error:
-                last_error = error
-                continue
-            return dataclasses.replace(response, deployment=deployment.name, region=deployment.region)
-        if last_error is None:
-            raise TransientProviderError(
-                f"no deployment of {spec.name} could be tried in time",
-                provider=spec.provider,
-                model=spec.name,
-            )
-        raise last_error
-
-    async def _call_deployment(
-        self, router: Router, request: ModelRequest, spec: ModelSpec, deployment: Deployment
-    ) -> ModelResponse:
-        breaker = self.breaker(f"deployment:{deployment.name}")
-        breaker.check(provider=deployment.kind, model=spec.name)  # open: skip it, no attempt
-        quota = self._shared_quota
-        if quota is not None and not await quota.take(deployment):
-            # Spent by all instances together this minute: out until the next, no failure.
-            router.cool(deployment.name, quota.seconds_to_next_window())
-            raise TransientProviderError(
-                f"deployment {deployment.name} is at its shared quota",
-                provider=deployment.kind,
-                model=spec.name,
-            )
-        wire = deployment.wire_name(spec.name) or spec.wire_name
-        target = ResolvedCall(provider=deployment.kind, model=spec.name, api_model=wire)
-        async with self._deployment_bulkheads[deployment.name].slot(model=spec.name):
-            router.started(deployment.name)
-            self._deployment_gauges(router, deployment)
-            started = self._clock()
-            response: ModelResponse | None = None
-            error: BaseException | None = None
-            try:
-                with breaker.guard(provider=deployment.kind, model=spec.name):
-                    response = await self._observed(
-                        self._deployment_providers[deployment.name], request, target
-                    )
-                if quota is not None:
-                    await quota.spent(deployment, response.usage.total_tokens)
-                return response
-            except BaseException as exc:
-                error = exc
-                raise
-            finally:
-                self._deployment_finished(router, deployment, spec, started, response, error)
-
-    def _deployment_finished(
-        self,
-        router: Router,
-        deployment: Deployment,
-        spec: ModelSpec,
-        started: float,
-        response: ModelResponse | None,
-        error: BaseException | None,
-    ) -> None:
-        took = max(0.0, self._clock() - started)
-        cancelled = isinstance(error, asyncio.CancelledError)
-        # A permanent error (bad request) or a cancellation says nothing against the deployment.
-        failed = isinstance(error, TransientProviderError)
-        retry_after = error.retry_after if isinstance(error, TransientProviderError) else None
-        tokens = response.usage.total_tokens if response is not None else 0
-        ejected = router.finished(
-            deployment.name, ok=not failed, latency_s=took, retry_after=retry_after, tokens=tokens
-        )
-        status = "cancelled" if cancelled else attempt_status(error if isinstance(error, Exception) else None)
-        self._observer.emit(
-            DeploymentAttempt(
-                deployment=deployment.name,
-                region=deployment.region,
-                model=spec.name,
-                status=status,
-                duration_s=took,
-                ejected_for_s=ejected,
-            )
-        )
-        self._deployment_gauges(router, deployment)
-
-    def _deployment_gauges(self, router: Router, deployment: Deployment) -> None:
-        view = router.view(deployment.name)
-        labels = {"deployment": deployment.name, "region": deployment.region}
-        self._observer.set_gauge("deployment_in_flight", view.in_flight, **labels)
-        self._observer.set_gauge("deployment_ewma_latency_seconds", view.ewma_latency_s, **labels)
-
     async def _observed(
         self, provider: Provider, request: ModelRequest, target: ResolvedCall
     ) -> ModelResponse:
-        started = self._clock()
-        error: BaseException | None = None
-        try:
-            return await provider.generate(request, target, timeout=provider_timeout(remaining()))
-        except asyncio.CancelledError as exc:
-            error = exc
-            raise
-        except Exception as exc:
-            error = exc
-            raise
-        finally:
-            status = "cancelled" if isinstance(error, asyncio.CancelledError) else attempt_status(error)
-            self._observer.emit(
-                ProviderAttempt(
-                    provider=target.provider,
-                    model=target.model,
-                    status=status,
-                    duration_s=max(0.0, self._clock() - started),
-                )
-            )
-
-
-def provider_timeout(left: float) -> float:
-    """The time one attempt may take: the deadline left, minus a small reserve.
-
-    The reserve lets the provider's own timeout fire first, so a hanging provider ends as a
-    TransientProviderError the breakers count, rather than as a cancellation by the call's
-    deadline, which says nothing about the provider and would never open a breaker.
-    """
-    reserve = min(0.5, max(0.05, 0.05 * left))
-    return max(0.0, left - reserve)
+        return await observed_generate(provider, request, target, observer=self._observer, clock=self._clock)
 
 
 def build_model_gateway(

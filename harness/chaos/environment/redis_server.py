@@ -21,6 +21,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from harness.chaos.errors import ActionError, EnvironmentStartError
+from harness.launcher.stopping import KILL_REAP_S, terminate_then_kill, wait_exit
 
 START_TIMEOUT_S = 10.0
 STOP_GRACE_S = 5.0
@@ -103,7 +104,7 @@ class RedisServer:
         process = self._process
         if process is not None and process.poll() is None:
             process.kill()
-            await self._reap(2.0)
+            await wait_exit(process, KILL_REAP_S)
 
     async def restart(self) -> None:
         if self.pid() is not None:
@@ -114,22 +115,8 @@ class RedisServer:
         if self.pid() is None:
             await self.start()
 
-    async def _reap(self, timeout_s: float) -> bool:
-        deadline = time.monotonic() + timeout_s
-        while self._process is not None and self._process.poll() is None:
-            if time.monotonic() > deadline:
-                return False
-            await anyio.sleep(0.02)
-        return True
-
     async def stop(self) -> None:
-        process = self._process
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        if not await self._reap(STOP_GRACE_S):
-            process.kill()
-            await self._reap(2.0)
+        await terminate_then_kill(self._process, STOP_GRACE_S)
 
     async def threads(self, prefix: str) -> dict[str, list[str]]:
         """Every stored thread under ``prefix``: server thread id -> its turn records (JSON text)."""

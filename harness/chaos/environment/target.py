@@ -28,6 +28,7 @@ from harness.chaos.errors import ActionError, EnvironmentStartError
 from harness.chaos.scenario import TargetSpec
 from harness.chaos.sessions import SessionPool
 from harness.launcher import fill, free_port, server_environment, zen_server_command
+from harness.launcher.stopping import KILL_REAP_S, terminate_then_kill, wait_exit
 from harness.mcp_client import Endpoint, HttpEndpoint, StdioEndpoint
 from harness.sampling import rss_mb
 
@@ -123,7 +124,7 @@ class TargetServer:
         if self.managed_process:
             if self._process is not None and self._process.poll() is None:
                 self._process.kill()
-                await self._reap(2.0)
+                await wait_exit(self._process, KILL_REAP_S)
             return
         if self.pool is not None:
             pids = self.pool.pids()
@@ -150,20 +151,6 @@ class TargetServer:
         elif self.pool is not None:
             self.pool.hold(False)
 
-    async def _reap(self, timeout_s: float) -> bool:
-        deadline = time.monotonic() + timeout_s
-        while self._process is not None and self._process.poll() is None:
-            if time.monotonic() > deadline:
-                return False
-            await anyio.sleep(0.02)
-        return True
-
     async def stop(self) -> None:
         """SIGTERM, then SIGKILL after a grace period."""
-        process = self._process
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        if not await self._reap(STOP_GRACE_S):
-            process.kill()
-            await self._reap(2.0)
+        await terminate_then_kill(self._process, STOP_GRACE_S)

@@ -19,10 +19,11 @@ from typing import Any, Literal
 import anyio
 from pydantic import Field
 
+from harness.cluster.tools import install_hint, missing_cluster_tools
+from harness.gates.cluster_stack import redis_backed_cluster
 from harness.gates.driver import sessions
 from harness.gates.errors import NotMeasured
 from harness.gates.metrics.base import MeasureContext, Measurement, MeasureParams
-from harness.gates.metrics.cluster_concurrency import missing_tools
 from harness.launcher import FakeProviders, server_environment
 
 
@@ -46,15 +47,8 @@ def served_from_cache(text: str) -> bool:
 
 
 async def _identical_chats(params: Params, env: dict[str, str], workdir: Path) -> list[bool | None]:
-    from harness.chaos.environment.redis_server import RedisServer
-    from harness.cluster.cluster import Cluster
-
-    redis = RedisServer(workdir)
-    await redis.start()
-    cluster = Cluster(params.instances, env=env, redis_url=redis.url, workdir=workdir / "cluster")
     answers: list[bool | None] = []  # None: the call failed
-    try:
-        await cluster.start()
+    async with redis_backed_cluster(params.instances, env, workdir) as cluster:
         arguments = {"model": params.model, "working_directory_absolute_path": str(workdir)}
         prompt = "the same question, asked on every instance in turn"
         async with sessions(cluster.url, params.instances) as clients:
@@ -63,17 +57,13 @@ async def _identical_chats(params: Params, env: dict[str, str], workdir: Path) -
                     "chat", {**arguments, "prompt": prompt}, timeout_s=params.call_timeout_s
                 )
                 answers.append(served_from_cache(outcome.text) if outcome.ok else None)
-    finally:
-        await cluster.stop()
-        await redis.stop()
     return answers
 
 
 def measure(params: Params, ctx: MeasureContext) -> Measurement:
-    missing = missing_tools()
+    missing = missing_cluster_tools()
     if missing:
-        names = " ".join(missing)
-        raise NotMeasured(f"the cluster needs {names}: install it (Debian/Ubuntu: apt-get install {names})")
+        raise NotMeasured(install_hint(missing))
     started = time.monotonic()
     behaviour = {"latency": {"fixed_ms": params.provider_latency_ms}}
     with (

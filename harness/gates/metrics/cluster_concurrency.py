@@ -13,7 +13,6 @@ redis-server the measurement is NotMeasured with what to install.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -22,8 +21,10 @@ from typing import Any, Literal
 import anyio
 from pydantic import Field
 
+from harness.cluster.tools import install_hint, missing_cluster_tools
 from harness.gates import plots
-from harness.gates.driver import burst, percentile, sessions
+from harness.gates.cluster_stack import redis_backed_cluster
+from harness.gates.driver import burst, outcome_summary, sessions
 from harness.gates.errors import NotMeasured
 from harness.gates.metrics.base import MeasureContext, Measurement, MeasureParams
 from harness.launcher import FakeProviders, server_environment
@@ -40,29 +41,12 @@ class Params(MeasureParams):
     server_env: dict[str, str] = Field(default_factory=dict)
 
 
-def missing_tools() -> list[str]:
-    from harness.cluster.haproxy import haproxy_executable
-    from harness.errors import ClusterToolMissing
-
-    missing = []
-    try:
-        haproxy_executable()
-    except ClusterToolMissing:
-        missing.append("haproxy")
-    if shutil.which("redis-server") is None:
-        missing.append("redis-server")
-    return missing
+# The gate's own name for it, so a test can stand in for the tools being there or not.
+missing_tools = missing_cluster_tools
 
 
 async def _burst_on(instances: int, params: Params, env: dict[str, str], workdir: Path) -> dict[str, Any]:
-    from harness.chaos.environment.redis_server import RedisServer
-    from harness.cluster.cluster import Cluster
-
-    redis = RedisServer(workdir)
-    await redis.start()
-    cluster = Cluster(instances, env=env, redis_url=redis.url, workdir=workdir / "cluster", drain_timeout_s=5)
-    try:
-        await cluster.start()
+    async with redis_backed_cluster(instances, env, workdir, drain_timeout_s=5) as cluster:
         count = params.sessions_per_instance * instances
         arguments = {"model": params.model, "working_directory_absolute_path": str(workdir)}
         async with sessions(cluster.url, count) as clients:
@@ -77,30 +61,13 @@ async def _burst_on(instances: int, params: Params, env: dict[str, str], workdir
                 timeout_s=params.call_timeout_s,
             )
             wall = time.monotonic() - started
-    finally:
-        await cluster.stop()
-        await redis.stop()
-    latencies = [o.latency_s for o in outcomes]
-    kinds: dict[str, int] = {}
-    for outcome in outcomes:
-        kinds[outcome.kind] = kinds.get(outcome.kind, 0) + 1
-    return {
-        "instances": instances,
-        "completed": sum(o.ok for o in outcomes),
-        "errors": sum(not o.ok for o in outcomes),
-        "outcomes": kinds,
-        "wall_s": wall,
-        "p95_s": percentile(latencies, 95),
-        "max_s": max(latencies) if latencies else None,
-        "first_error": next((o.error for o in outcomes if not o.ok), None),
-    }
+    return {"instances": instances, **outcome_summary(outcomes, quantiles=(95,)), "wall_s": wall}
 
 
 def measure(params: Params, ctx: MeasureContext) -> Measurement:
     missing = missing_tools()
     if missing:
-        names = " ".join(missing)
-        raise NotMeasured(f"the cluster needs {names}: install it (Debian/Ubuntu: apt-get install {names})")
+        raise NotMeasured(install_hint(missing))
     started = time.monotonic()
     behaviour = {"latency": {"fixed_ms": params.provider_latency_ms}}
     with (

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from harness.gates import plots
 from harness.gates.baseline_stack import BaselineRunning, baseline_serving
-from harness.gates.driver import burst, percentile, sessions
+from harness.gates.driver import burst, outcome_summary, sessions
 from harness.gates.metrics.base import MeasureContext, Measurement, MeasureParams
 from harness.gates.stack import Running, serving
 from harness.mcp_client import CallOutcome, McpClient
@@ -52,24 +52,11 @@ def _arguments(params: Params, workdir: str) -> Any:
 def _level_row(
     concurrency: int, outcomes: list[CallOutcome], wall_s: float, provider_peak: int
 ) -> dict[str, Any]:
-    ok = [o.latency_s for o in outcomes if o.ok]
-    every = [o.latency_s for o in outcomes]
-    kinds: dict[str, int] = {}
-    for outcome in outcomes:
-        kinds[outcome.kind] = kinds.get(outcome.kind, 0) + 1
     return {
         "concurrency": concurrency,
-        "completed": len(ok),
-        "errors": len(outcomes) - len(ok),
-        "outcomes": kinds,
-        # Percentiles over every call: a timed-out call counts with its (long) wait.
-        "p50_s": percentile(every, 50),
-        "p95_s": percentile(every, 95),
-        "p99_s": percentile(every, 99),
-        "max_s": max(every) if every else None,
+        **outcome_summary(outcomes),
         "wall_s": wall_s,
         "provider_max_in_flight": provider_peak,
-        "first_error": next((o.error for o in outcomes if not o.ok), None),
     }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,18 +9,6 @@ import redis.asyncio as aioredis
 
 from harness.chaos.environment.redis_server import NoRedis, RedisServer, connections_received
 from harness.chaos.errors import ActionError
-from tests.conftest import running_under_ci
-
-
-@pytest.fixture
-def redis_server_binary() -> str:
-    found = shutil.which("redis-server")
-    if found is None:
-        message = "redis-server is not installed (Debian: apt-get install redis-server)"
-        if running_under_ci():
-            pytest.fail(f"CI=true and {message}")
-        pytest.skip(message)
-    return found
 
 
 @pytest.mark.redis

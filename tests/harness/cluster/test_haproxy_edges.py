@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 import harness.cluster.haproxy as hap_mod
+import harness.launcher.stopping as stopping
 from harness.cluster.haproxy import Backend, HAProxy, haproxy_executable
 from harness.errors import ClusterError, ClusterToolMissing
 
@@ -121,7 +122,7 @@ async def test_stop_kills_a_process_that_ignores_sigterm(
     proxy = make(tmp_path)
     stubborn = FakeProcess(dies=False)
     proxy._process = stubborn  # type: ignore[assignment]
-    monkeypatch.setattr(hap_mod, "time", clock(0.0, 100.0))
+    monkeypatch.setattr(stopping, "time", clock(0.0, 100.0, 100.0))
     await proxy.stop()
     assert stubborn.calls == ["terminate", "kill", "wait"]
 

@@ -50,9 +50,9 @@ def test_argv_prefers_the_script_beside_the_interpreter(
 
 def test_argv_falls_back_to_path_then_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
-    monkeypatch.setattr("harness.cluster.instance.shutil.which", lambda name: "/opt/bin/zen-server")
+    monkeypatch.setattr("harness.launcher.commands.shutil.which", lambda name: "/opt/bin/zen-server")
     assert zen_server_argv() == ["/opt/bin/zen-server"]
-    monkeypatch.setattr("harness.cluster.instance.shutil.which", lambda name: None)
+    monkeypatch.setattr("harness.launcher.commands.shutil.which", lambda name: None)
     assert zen_server_argv() == [str(tmp_path / "python"), "-m", "zen_server"]
 
 

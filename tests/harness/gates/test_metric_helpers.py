@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from harness.gates.driver import percentile
+from harness.gates.driver import outcome_summary, percentile
 from harness.gates.errors import NotMeasured
 from harness.gates.metrics.coverage import branch_figures
 from harness.gates.metrics.memory import growth
@@ -169,3 +170,22 @@ def test_monitoring_counts_failed_outcomes_and_tells_a_rejected_probe_from_a_fai
     assert failed_outcomes(text, "zen_tool_calls_total") == 3.0
     assert rejected_probe("1 validation error for planner: step_number is required")
     assert not rejected_probe("openai model gpt-5: HTTP 503: unavailable")
+
+
+def test_outcome_summary_counts_kinds_and_takes_percentiles_over_every_call() -> None:
+    outcomes = [
+        SimpleNamespace(ok=True, latency_s=0.2, kind="ok", error=None),
+        SimpleNamespace(ok=False, latency_s=9.0, kind="timeout", error="timed out"),
+        SimpleNamespace(ok=True, latency_s=0.4, kind="ok", error=None),
+    ]
+    summary = outcome_summary(outcomes, quantiles=(50, 95))  # type: ignore[arg-type]
+    assert summary == {
+        "completed": 2,
+        "errors": 1,
+        "outcomes": {"ok": 2, "timeout": 1},
+        "p50_s": 0.4,
+        "p95_s": 9.0,
+        "max_s": 9.0,
+        "first_error": "timed out",
+    }
+    assert outcome_summary([])["p99_s"] is None and outcome_summary([])["max_s"] is None

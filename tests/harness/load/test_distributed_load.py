@@ -10,21 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.cluster.tools import install_hint, missing_cluster_tools
 from harness.load.errors import LoadError
 from harness.load.profile import load_profile, profile_path
 from harness.load.runner import locust_command, run_profile
-from tests.conftest import running_under_ci
+from tests.conftest import need_cluster_tools
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
-
-
-def _need_cluster_tools() -> None:
-    missing = missing_cluster_tools()
-    if missing:
-        if running_under_ci():
-            pytest.fail(f"CI=true and {install_hint(missing)}")
-        pytest.skip(install_hint(missing))
 
 
 def brief_cluster_profile(tmp_path: Path) -> Path:
@@ -38,7 +29,7 @@ def brief_cluster_profile(tmp_path: Path) -> Path:
 
 
 def test_both_workers_call_the_cluster_and_the_totals_are_their_sum(tmp_path: Path) -> None:
-    _need_cluster_tools()
+    need_cluster_tools()
     run = run_profile(str(brief_cluster_profile(tmp_path)), out_root=tmp_path / "runs")
     out = tmp_path / "runs" / "cluster"
     summary = json.loads((out / "summary.json").read_text())

@@ -65,6 +65,19 @@ def _install(monkeypatch: pytest.MonkeyPatch, fake: FakeRun) -> None:
     monkeypatch.setattr(subprocess, "run", fake)  # the runner calls subprocess.run
 
 
+def _one_check_run(
+    monkeypatch: pytest.MonkeyPatch,
+    copy_dir: Path,
+    tmp_path: Path,
+    check: str,
+    ends: int | BaseException,
+    reports: str = "r",
+) -> DefectOutcome:
+    """One defect with one check, its harness call ending as ``ends`` says (exit code or raise)."""
+    _install(monkeypatch, FakeRun(copy_dir, [ends]))
+    return runner.run_defect(_defect([check]), tmp_path, tmp_path / reports, 1.0)
+
+
 def _reports_arg(command: list[str], flag: str) -> Path:
     return Path(command[command.index(flag) + 1])
 
@@ -146,11 +159,9 @@ def test_scenario_statuses_are_read_from_the_summary(
 def test_a_scenario_run_without_summary_or_over_budget_is_a_problem(
     tmp_path: Path, copy_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _install(monkeypatch, FakeRun(copy_dir, [0]))
-    outcome = runner.run_defect(_defect(["s"]), tmp_path, tmp_path / "r", 1.0)
+    outcome = _one_check_run(monkeypatch, copy_dir, tmp_path, "s", 0)
     assert outcome.problem is not None and "wrote no summary" in outcome.problem
-    _install(monkeypatch, FakeRun(copy_dir, [subprocess.TimeoutExpired("x", 1)]))
-    outcome = runner.run_defect(_defect(["s"]), tmp_path, tmp_path / "r2", 1.0)
+    outcome = _one_check_run(monkeypatch, copy_dir, tmp_path, "s", subprocess.TimeoutExpired("x", 1), "r2")
     assert outcome.problem is not None and "took over 600s" in outcome.problem
 
 
@@ -190,11 +201,11 @@ def test_a_gate_run_without_results_or_over_budget_is_a_problem(
     tmp_path: Path, copy_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _gates(monkeypatch)
-    _install(monkeypatch, FakeRun(copy_dir, [0]))
-    outcome = runner.run_defect(_defect(["gate:p3:latency"]), tmp_path, tmp_path / "r", 1.0)
+    outcome = _one_check_run(monkeypatch, copy_dir, tmp_path, "gate:p3:latency", 0)
     assert outcome.problem is not None and "wrote no results" in outcome.problem
-    _install(monkeypatch, FakeRun(copy_dir, [subprocess.TimeoutExpired("x", 1)]))
-    outcome = runner.run_defect(_defect(["gate:p3:latency"]), tmp_path, tmp_path / "r2", 1.0)
+    outcome = _one_check_run(
+        monkeypatch, copy_dir, tmp_path, "gate:p3:latency", subprocess.TimeoutExpired("x", 1), "r2"
+    )
     assert outcome.problem == "the gate run took over 600s"
 
 
@@ -214,12 +225,12 @@ def test_a_leak_check_is_green_on_exit_0_and_red_on_exit_1(
 def test_a_leak_check_that_crashed_or_hung_is_a_problem(
     tmp_path: Path, copy_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _install(monkeypatch, FakeRun(copy_dir, [2]))
-    outcome = runner.run_defect(_defect(["leaks:steady:512"]), tmp_path, tmp_path / "r", 1.0)
+    outcome = _one_check_run(monkeypatch, copy_dir, tmp_path, "leaks:steady:512", 2)
     assert outcome.problem is not None and "failed to measure (exit 2)" in outcome.problem
     assert outcome.checks == {"leaks:steady:512": "not run"}
-    _install(monkeypatch, FakeRun(copy_dir, [subprocess.TimeoutExpired("x", 1)]))
-    outcome = runner.run_defect(_defect(["leaks:steady:512"]), tmp_path, tmp_path / "r2", 1.0)
+    outcome = _one_check_run(
+        monkeypatch, copy_dir, tmp_path, "leaks:steady:512", subprocess.TimeoutExpired("x", 1), "r2"
+    )
     assert outcome.problem == "the leak check took over 600s"
 
 

@@ -10,23 +10,38 @@ from zen_server.cache.single_flight import SingleFlight
 from zen_server.errors import TransientProviderError
 
 
+class HeldWork:
+    """Work that counts its runs and waits for ``release`` before it answers or raises."""
+
+    def __init__(self, outcome: str | Exception) -> None:
+        self.release = asyncio.Event()
+        self.runs = 0
+        self._outcome = outcome
+
+    async def __call__(self) -> str:
+        self.runs += 1
+        await self.release.wait()
+        if isinstance(self._outcome, Exception):
+            raise self._outcome
+        return self._outcome
+
+
+async def start_calls(
+    flights: SingleFlight[str], work: HeldWork, count: int
+) -> list[asyncio.Task[tuple[str, bool]]]:
+    calls = [asyncio.create_task(flights.run("k", work)) for _ in range(count)]
+    await asyncio.sleep(0)  # one loop pass: every new task runs up to its wait
+    return calls
+
+
 async def test_a_hundred_identical_calls_run_the_work_once() -> None:
     flights: SingleFlight[str] = SingleFlight()
-    release = asyncio.Event()
-    runs = 0
-
-    async def work() -> str:
-        nonlocal runs
-        runs += 1
-        await release.wait()
-        return "answer"
-
-    calls = [asyncio.create_task(flights.run("k", work)) for _ in range(100)]
-    await asyncio.sleep(0)  # one loop pass: every new task runs up to its wait
+    work = HeldWork("answer")
+    calls = await start_calls(flights, work, 100)
     assert flights.stats.joins == 99
-    release.set()
+    work.release.set()
     results = await asyncio.gather(*calls)
-    assert runs == 1
+    assert work.runs == 1
     assert [r for r, _ in results] == ["answer"] * 100
     assert sum(joined for _, joined in results) == 99
     assert flights.in_flight == 0
@@ -34,21 +49,12 @@ async def test_a_hundred_identical_calls_run_the_work_once() -> None:
 
 async def test_a_failure_reaches_every_waiter_once_without_a_retry() -> None:
     flights: SingleFlight[str] = SingleFlight()
-    release = asyncio.Event()
-    runs = 0
-
-    async def work() -> str:
-        nonlocal runs
-        runs += 1
-        await release.wait()
-        raise TransientProviderError("provider answered 503", provider="p", model="m")
-
-    calls = [asyncio.create_task(flights.run("k", work)) for _ in range(5)]
-    await asyncio.sleep(0)  # one loop pass: every new task runs up to its wait
+    work = HeldWork(TransientProviderError("provider answered 503", provider="p", model="m"))
+    calls = await start_calls(flights, work, 5)
     assert flights.stats.joins == 4
-    release.set()
+    work.release.set()
     outcomes = await asyncio.gather(*calls, return_exceptions=True)
-    assert runs == 1
+    assert work.runs == 1
     assert all(isinstance(o, TransientProviderError) for o in outcomes)
 
 

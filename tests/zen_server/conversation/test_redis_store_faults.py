@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 import redis.asyncio as aioredis
@@ -18,19 +19,35 @@ from zen_server.errors import ConfigurationError, StoreUnavailableError
 from zen_server.observability.events import RecordingObserver, StoreOperation, SystemEvent
 
 
-def dead_store(clock: FakeClock, observer: RecordingObserver | None = None) -> RedisStore:
-    url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+def small_store(
+    client: aioredis.Redis,
+    url: str,
+    prefix: str,
+    op_timeout_s: float,
+    breaker: StoreBreaker,
+    observer: RecordingObserver | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> RedisStore:
+    """A store on ``url`` with small fixed bounds: a 60 s TTL, 4 KiB turns, 8 KiB threads."""
     return RedisStore(
-        aioredis.Redis.from_url(url, socket_connect_timeout=1),
-        prefix="zen-test-dead:",
+        client,
+        prefix=prefix,
         ttl_s=60.0,
         max_turn_bytes=4096,
         max_thread_bytes=8192,
-        op_timeout_s=1.0,
+        op_timeout_s=op_timeout_s,
         display_url=url,
         observer=observer,
-        breaker=StoreBreaker(failures=3, open_s=1.0, clock=clock),
+        breaker=breaker,
+        clock=clock,
     )
+
+
+def dead_store(clock: FakeClock, observer: RecordingObserver | None = None) -> RedisStore:
+    url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    client = aioredis.Redis.from_url(url, socket_connect_timeout=1)
+    breaker = StoreBreaker(failures=3, open_s=1.0, clock=clock)
+    return small_store(client, url, "zen-test-dead:", 1.0, breaker, observer=observer)
 
 
 async def test_an_unreachable_redis_refuses_start_naming_the_url_without_its_password() -> None:
@@ -182,17 +199,8 @@ async def silent_port() -> AsyncIterator[int]:
 
 def silent_store(port: int, clock: LeapingClock) -> RedisStore:
     url = f"redis://127.0.0.1:{port}/0"
-    return RedisStore(
-        aioredis.Redis.from_url(url),
-        prefix="zen-test-silent:",
-        ttl_s=60.0,
-        max_turn_bytes=4096,
-        max_thread_bytes=8192,
-        op_timeout_s=0.05,
-        display_url=url,
-        breaker=StoreBreaker(failures=3, open_s=60.0, min_failing_s=0.0),
-        clock=clock,
-    )
+    breaker = StoreBreaker(failures=3, open_s=60.0, min_failing_s=0.0)
+    return small_store(aioredis.Redis.from_url(url), url, "zen-test-silent:", 0.05, breaker, clock=clock)
 
 
 @pytest.mark.parametrize(("step", "opens"), [(0.01, True), (10.0, False)])

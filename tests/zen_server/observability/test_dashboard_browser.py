@@ -12,13 +12,15 @@ import asyncio
 import random
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.conftest import running_under_ci
+from tests.conftest import unavailable
 from zen_server.config import Settings
 from zen_server.observability.events import (
     BreakerTransition,
@@ -31,6 +33,9 @@ from zen_server.observability.events import (
 from zen_server.observability.hub import ObservabilityHub
 from zen_server.observability.ops import ops_routes, run_ops_listener
 from zen_server.observability.readiness import ReadinessReport, assess_readiness
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -115,58 +120,70 @@ class Traffic:
 def traffic() -> Iterator[Traffic]:
     hub = ObservabilityHub(Settings(), log_events=False)
     state = Traffic(hub)
-    thread = threading.Thread(target=asyncio.run, args=(state.serve(),), daemon=True)
-    thread.start()
-    assert state.ready.wait(10), "ops listener did not start"
-    yield state
-    state.stop.set()
-    thread.join(10)
+    with served_in_thread(state.serve(), state.stop):
+        assert state.ready.wait(10), "ops listener did not start"
+        yield state
 
 
 def require_chromium() -> None:
     if CHROMIUM.exists() and shutil.which(str(CHROMIUM)):
         return
-    message = f"{CHROMIUM} is missing: apt-get install chromium"
-    if running_under_ci():
-        pytest.fail(f"CI=true and {message}")
-    pytest.skip(message)
+    unavailable(f"{CHROMIUM} is missing: apt-get install chromium")
+
+
+@contextmanager
+def served_in_thread(serve: Coroutine[Any, Any, None], stop: threading.Event) -> Iterator[None]:
+    """``serve`` on its own event loop in a daemon thread, told to ``stop`` on exit."""
+    thread = threading.Thread(target=asyncio.run, args=(serve,), daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(10)
+
+
+@contextmanager
+def browser_page() -> Iterator[Page]:
+    """A blank page in headless Chromium, 1360x1000; the browser closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page(viewport={"width": 1360, "height": 1000})
+        finally:
+            browser.close()
 
 
 def test_dashboard_shows_live_traffic_and_a_breaker_opening_in_an_outage(traffic: Traffic) -> None:
     require_chromium()
-    from playwright.sync_api import sync_playwright
-
     elsewhere: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1360, "height": 1000})
-            page.on("request", lambda r: None if r.url.startswith(traffic.url) else elsewhere.append(r.url))
-            page.goto(f"{traffic.url}/dashboard")
+    with browser_page() as page:
+        page.on("request", lambda r: None if r.url.startswith(traffic.url) else elsewhere.append(r.url))
+        page.goto(f"{traffic.url}/dashboard")
 
-            # Traffic is flowing: the tiles show non-zero figures and both breakers closed.
-            page.wait_for_function("() => Number(document.getElementById('calls').textContent) >= 20")
-            assert int(page.text_content("#in-flight") or "0") > 0
-            assert float(page.text_content("#calls-per-s") or "0") > 0
-            assert (page.text_content("#p95") or "").endswith("s")  # "512 ms", not the empty dash
-            assert (page.text_content("#rss") or "").endswith("MiB")
-            page.wait_for_selector('tr[data-breaker="openai"] .pill.closed')
-            assert page.text_content("#readiness") == "ready"
+        # Traffic is flowing: the tiles show non-zero figures and both breakers closed.
+        page.wait_for_function("() => Number(document.getElementById('calls').textContent) >= 20")
+        assert int(page.text_content("#in-flight") or "0") > 0
+        assert float(page.text_content("#calls-per-s") or "0") > 0
+        assert (page.text_content("#p95") or "").endswith("s")  # "512 ms", not the empty dash
+        assert (page.text_content("#rss") or "").endswith("MiB")
+        page.wait_for_selector('tr[data-breaker="openai"] .pill.closed')
+        assert page.text_content("#readiness") == "ready"
 
-            traffic.outage.set()
-            page.wait_for_selector('tr[data-breaker="openai"] .pill.open', timeout=15_000)
-            page.wait_for_selector("#breaches.bad", timeout=15_000)
-            page.wait_for_selector("#tile-error-rate.breach", timeout=15_000)
-            banner = page.text_content("#breaches") or ""
-            assert "error rate" in banner
-            assert "breaker openai: closed -> open" in (page.text_content("#events") or "")
-            assert (page.text_content('tr[data-breaker="gemini"] .pill') or "") == "closed"
-            page.wait_for_timeout(2500)  # a few more polls so the chart shows the outage's rise
+        traffic.outage.set()
+        page.wait_for_selector('tr[data-breaker="openai"] .pill.open', timeout=15_000)
+        page.wait_for_selector("#breaches.bad", timeout=15_000)
+        page.wait_for_selector("#tile-error-rate.breach", timeout=15_000)
+        banner = page.text_content("#breaches") or ""
+        assert "error rate" in banner
+        assert "breaker openai: closed -> open" in (page.text_content("#events") or "")
+        assert (page.text_content('tr[data-breaker="gemini"] .pill') or "") == "closed"
+        page.wait_for_timeout(2500)  # a few more polls so the chart shows the outage's rise
 
-            ARTIFACT.parent.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACT), full_page=True)
-        finally:
-            browser.close()
+        ARTIFACT.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACT), full_page=True)
     assert elsewhere == []  # offline machines: nothing but this origin was asked for
     assert ARTIFACT.stat().st_size > 10_000
 
@@ -207,43 +224,29 @@ class QuietThenHung:
 
 def test_history_from_before_the_page_opened_and_an_amber_banner_on_a_hang() -> None:
     require_chromium()
-    from playwright.sync_api import sync_playwright
-
     state = QuietThenHung(ObservabilityHub(Settings(), log_events=False))
-    thread = threading.Thread(target=asyncio.run, args=(state.serve(),), daemon=True)
-    thread.start()
-    try:
+    with served_in_thread(state.serve(), state.stop):
         assert state.ready.wait(30), "ops listener did not start"
         before_page = state.hub.history.since()
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1360, "height": 1000})
-                page.goto(f"{state.url}/dashboard")
-                page.wait_for_function("() => chartPoints.length >= 3")
-                # The incident's points were on the server before the page existed.
-                first = page.evaluate("() => chartPoints[0]")
-                assert first["t"] == before_page[0]["t"] and first["error_rate"] == 1.0
-                page.wait_for_selector("#breaches.bad")  # the incident is still in the window
-                state.hang.set()
-                # Failing calls age out of the 60 s window only slowly; the hang shows at once
-                # beside them, and the banner names it.
-                page.wait_for_function(
-                    "() => document.getElementById('breaches').textContent.includes('without an answer')",
-                    timeout=20_000,
-                )
-                assert "a provider may be hanging" in (page.text_content("#breaches") or "")
-            finally:
-                browser.close()
-    finally:
-        state.stop.set()
-        thread.join(10)
+        with browser_page() as page:
+            page.goto(f"{state.url}/dashboard")
+            page.wait_for_function("() => chartPoints.length >= 3")
+            # The incident's points were on the server before the page existed.
+            first = page.evaluate("() => chartPoints[0]")
+            assert first["t"] == before_page[0]["t"] and first["error_rate"] == 1.0
+            page.wait_for_selector("#breaches.bad")  # the incident is still in the window
+            state.hang.set()
+            # Failing calls age out of the 60 s window only slowly; the hang shows at once
+            # beside them, and the banner names it.
+            page.wait_for_function(
+                "() => document.getElementById('breaches').textContent.includes('without an answer')",
+                timeout=20_000,
+            )
+            assert "a provider may be hanging" in (page.text_content("#breaches") or "")
 
 
 def test_with_nothing_breached_a_hang_turns_the_banner_amber_not_green() -> None:
     require_chromium()
-    from playwright.sync_api import sync_playwright
-
     hub = ObservabilityHub(Settings(), log_events=False)
     state = QuietThenHung(hub)
 
@@ -264,21 +267,11 @@ def test_with_nothing_breached_a_hang_turns_the_banner_amber_not_green() -> None
             await listener.aclose()
             await hub.aclose()
 
-    thread = threading.Thread(target=asyncio.run, args=(quiet_serve(),), daemon=True)
-    thread.start()
-    try:
+    with served_in_thread(quiet_serve(), state.stop):
         assert state.ready.wait(30), "ops listener did not start"
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1360, "height": 1000})
-                page.goto(f"{state.url}/dashboard")
-                page.wait_for_selector("#breaches.ok")
-                state.hang.set()
-                page.wait_for_selector("#breaches.warn", timeout=20_000)
-                assert "1 call(s) in flight for over 2 s" in (page.text_content("#breaches") or "")
-            finally:
-                browser.close()
-    finally:
-        state.stop.set()
-        thread.join(10)
+        with browser_page() as page:
+            page.goto(f"{state.url}/dashboard")
+            page.wait_for_selector("#breaches.ok")
+            state.hang.set()
+            page.wait_for_selector("#breaches.warn", timeout=20_000)
+            assert "1 call(s) in flight for over 2 s" in (page.text_content("#breaches") or "")

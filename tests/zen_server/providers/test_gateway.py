@@ -197,7 +197,7 @@ async def test_build_model_gateway_from_settings_and_close(make_settings: MakeSe
 
 
 def test_provider_timeout_keeps_a_small_reserve_before_the_deadline() -> None:
-    from zen_server.providers.gateway import provider_timeout
+    from zen_server.providers.attempt import provider_timeout
 
     assert provider_timeout(2.0) == pytest.approx(1.9)
     assert provider_timeout(120.0) == pytest.approx(119.5)

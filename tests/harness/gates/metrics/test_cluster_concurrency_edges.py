@@ -13,7 +13,7 @@ import pytest
 
 import harness.chaos.environment.redis_server as redis_server
 import harness.cluster.cluster as cluster_module
-import harness.cluster.haproxy as haproxy
+import harness.cluster.tools as cluster_tools
 import harness.gates.plots as gate_plots
 from harness.errors import ClusterToolMissing
 from harness.gates.errors import NotMeasured
@@ -31,10 +31,10 @@ def test_missing_tools_names_each_absent_tool(monkeypatch: pytest.MonkeyPatch) -
     def no_haproxy() -> str:
         raise ClusterToolMissing("no haproxy")
 
-    monkeypatch.setattr(haproxy, "haproxy_executable", no_haproxy)
+    monkeypatch.setattr(cluster_tools, "haproxy_executable", no_haproxy)
     monkeypatch.setattr(shutil, "which", lambda name: None)
     assert cc.missing_tools() == ["haproxy", "redis-server"]
-    monkeypatch.setattr(haproxy, "haproxy_executable", lambda: "/usr/sbin/haproxy")
+    monkeypatch.setattr(cluster_tools, "haproxy_executable", lambda: "/usr/sbin/haproxy")
     monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
     assert cc.missing_tools() == []
 
