@@ -191,14 +191,15 @@ def load_scenario(path: Path) -> Scenario:
 
 def scenario_files(paths: Iterable[Path], library: Path | None = None) -> list[Path]:
     """Files named directly, every *.yaml / *.yml in named directories (sorted), and a bare
-    name (``hanging-provider``) that is no file here taken from the library (``scenarios/``)."""
+    name (``hanging-provider``, ``cluster/rolling-restart``) that is no file here taken from the
+    library (``scenarios/``)."""
     library = LIBRARY if library is None else library
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files.extend(sorted(p for p in path.iterdir() if p.suffix in SCENARIO_SUFFIXES))
-        elif not path.exists() and path.suffix == "" and len(path.parts) == 1:
-            named = [library / f"{path.name}{suffix}" for suffix in SCENARIO_SUFFIXES]
+        elif not path.exists() and path.suffix == "" and not path.is_absolute() and ".." not in path.parts:
+            named = [library / f"{path}{suffix}" for suffix in SCENARIO_SUFFIXES]
             files.append(next((f for f in named if f.is_file()), named[0]))
         else:
             files.append(path)

@@ -125,7 +125,9 @@ def _run_scenarios(
     if not summary.is_file():
         return f"the chaos run wrote no summary; see {out / 'run.log'}"
     for row in json.loads(summary.read_text(encoding="utf-8")).get("scenarios", []):
-        outcome.checks[row["name"]] = row.get("status") or ("PASS" if row.get("passed") else "FAIL")
+        # A check may name a scenario under a library folder ("cluster/rolling-restart").
+        check = next((c for c in scenarios if c.rsplit("/", 1)[-1] == row["name"]), row["name"])
+        outcome.checks[check] = row.get("status") or ("PASS" if row.get("passed") else "FAIL")
     return None
 
 

@@ -77,17 +77,18 @@ REDIS_SCENARIOS = {
     "redis-outage",
     "redis-latency",
     "redis-reset-peer",
+    "shared-thread-distributed",
     "redis-restart",
     "server-restart-distributed",
 }
 
 
-def test_the_library_has_twenty_three_valid_scenarios_that_each_say_what_they_prove() -> None:
+def test_the_library_has_twenty_four_valid_scenarios_that_each_say_what_they_prove() -> None:
     files = scenario_files([LIBRARY])
     scenarios = [load_scenario(file) for file in files]
-    assert len(scenarios) == 23  # the cluster scenarios live in scenarios/cluster/ (phase3 gate)
+    assert len(scenarios) == 24  # the cluster scenarios live in scenarios/cluster/ (phase3 gate)
     assert all(s.proves and s.title for s in scenarios)
-    assert len({s.name for s in scenarios}) == 23
+    assert len({s.name for s in scenarios}) == 24
     with_redis = {s.name for s in scenarios if s.redis is not None}
     assert with_redis == REDIS_SCENARIOS
     store_in_redis = {s.name for s in scenarios if s.target.env.get("DISTRIBUTED_MODE") != "false"}
@@ -134,3 +135,14 @@ def test_zen_harness_run_defaults_to_the_library() -> None:
 
     args = build_parser(load_subcommands()).parse_args(["run", "--quick"])
     assert args.paths == [Path("scenarios")]
+
+
+def test_a_name_under_a_library_folder_is_taken_from_the_library(tmp_path: Path) -> None:
+    library = tmp_path / "scenarios"
+    (library / "cluster").mkdir(parents=True)
+    (library / "cluster" / "rolling-restart.yaml").write_text("hypotheses: [{type: error_rate, max: 0}]\n")
+    files = scenario_files(
+        [Path("cluster/rolling-restart"), Path("../cluster/rolling-restart")], library=library
+    )
+    # A name climbing out of the library is a path taken as given, never resolved against it.
+    assert files == [library / "cluster" / "rolling-restart.yaml", Path("../cluster/rolling-restart")]

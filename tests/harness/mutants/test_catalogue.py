@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def test_every_defect_still_applies_and_names_existing_scenarios() -> None:
     defects = load_catalogue()
-    scenarios = {path.stem for path in LIBRARY.glob("*.yaml")}
+    scenarios = {path.relative_to(LIBRARY).with_suffix("").as_posix() for path in LIBRARY.rglob("*.yaml")}
     gates = load_gates()
     for defect in defects:
         text = (ROOT / defect.file).read_text(encoding="utf-8")
