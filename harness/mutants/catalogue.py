@@ -28,6 +28,15 @@ class Defect(BaseModel):
     replace: str
     checks: list[str] = Field(min_length=1)
     missed_before: str = ""
+    # A known blind spot: why the named checks do not (reliably) catch it yet, with the figure.
+    escapes: str = ""
+    # False for an entry too long for CI's daily pair (the whole catalogue still runs it).
+    in_ci: bool = True
+
+    @property
+    def for_ci(self) -> bool:
+        """CI's rotation runs what the harness is known to catch, within CI's time."""
+        return self.in_ci and not self.escapes
 
 
 class Catalogue(BaseModel):

@@ -18,6 +18,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--skip", action="append", default=[], help="leave out the defect(s) with this id (before --rotate)"
     )
+    parser.add_argument(
+        "--ci",
+        action="store_true",
+        help="leave out known blind spots (escapes:) and entries too long for CI (in_ci: false)",
+    )
     parser.add_argument("--rotate", type=int, default=None, help="run N defects, a different slice each day")
     parser.add_argument("--jobs", type=int, default=1, help="defects run at once (default 1)")
     parser.add_argument("--time-scale", type=float, default=1.0, help="scale the scenarios' timelines")
@@ -57,6 +62,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"unknown defect id(s): {', '.join(sorted(unknown))}")
             return 3
         defects = [d for d in defects if d.id not in args.skip]
+    if args.ci:
+        left_out = [d.id for d in defects if not d.for_ci]
+        defects = [d for d in defects if d.for_ci]
+        if left_out:
+            print(f"left out for CI (known blind spots or too long): {', '.join(left_out)}")
     if args.rotate is not None:
         defects = rotation(defects, args.rotate)
     if args.list:
